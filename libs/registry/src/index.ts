@@ -1,1 +1,10 @@
-export {};
+export * from './oci/errors.js';
+export * from './oci/names.js';
+export * from './oci/media-types.js';
+export * from './oci/manifest.js';
+export * from './storage/blob-store.js';
+export { FsBlobStore } from './storage/fs-blob-store.js';
+export { sha256, sha256OfStream } from './storage/hashing.js';
+export * from './token/scope.js';
+export * from './token/challenge.js';
+export * from './token/registry-token.service.js';
