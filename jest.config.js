@@ -37,6 +37,9 @@ export default {
       testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/portal/'],
     },
+    // The portal's logic (permissions, problem+json parsing, severity sorting, progress) is plain
+    // TypeScript next to its components; it runs in Node without TestBed or a DOM.
+    { ...base, displayName: 'portal', testMatch: ['<rootDir>/apps/portal/**/*.spec.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'] },
   ],

@@ -1,0 +1,16 @@
+import { describe, expect, it } from '@jest/globals';
+import { slugProblem } from './slug.js';
+
+describe('slugProblem', () => {
+  it('accepts valid slugs', () => {
+    for (const s of ['ab', 'acme', 'acme-corp', 'a1', 'x'.repeat(40)]) expect(slugProblem(s)).toBeUndefined();
+  });
+  it('refuses what the API refuses', () => {
+    expect(slugProblem('a')).toMatch(/2 to 40/);
+    expect(slugProblem('x'.repeat(41))).toMatch(/2 to 40/);
+    expect(slugProblem('Acme')).toMatch(/lowercase/);
+    expect(slugProblem('-acme')).toMatch(/dash/);
+    expect(slugProblem('acme-')).toMatch(/dash/);
+    expect(slugProblem('admin')).toMatch(/reserved/);
+  });
+});

@@ -1,0 +1,53 @@
+import type { Page } from './api-types.js';
+
+/**
+ * The API answers lists as `{items, total}`; some early endpoints answer a bare array. Both are
+ * accepted so a page works before and after an endpoint gains pagination.
+ */
+export function toPage<T>(body: unknown): Page<T> {
+  if (Array.isArray(body)) return { items: body as T[], total: body.length };
+  if (typeof body === 'object' && body !== null) {
+    const b = body as Record<string, unknown>;
+    const items = Array.isArray(b['items'])
+      ? (b['items'] as T[])
+      : Array.isArray(b['data'])
+        ? (b['data'] as T[])
+        : [];
+    const total = typeof b['total'] === 'number' ? b['total'] : items.length;
+    return { items, total };
+  }
+  return { items: [], total: 0 };
+}
+
+export interface PageState {
+  pageIndex: number;
+  pageSize: number;
+}
+
+/** Query parameters for a page; both `limit/offset` and `page/pageSize` are sent, the API reads its own. */
+export function pageParams(
+  state: PageState,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string> {
+  const params: Record<string, string> = {
+    limit: String(state.pageSize),
+    offset: String(state.pageIndex * state.pageSize),
+    page: String(state.pageIndex + 1),
+    pageSize: String(state.pageSize),
+  };
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== '') params[k] = v;
+  return params;
+}
+
+/**
+ * When the API ignores the paging parameters and returns everything, slice locally so every list
+ * still paginates.
+ */
+export function clientSlice<T>(page: Page<T>, state: PageState): Page<T> {
+  if (page.items.length <= state.pageSize) return page;
+  const start = state.pageIndex * state.pageSize;
+  return {
+    items: page.items.slice(start, start + state.pageSize),
+    total: Math.max(page.total, page.items.length),
+  };
+}

@@ -1,0 +1,10 @@
+import type { Routes } from '@angular/router';
+
+export const meRoutes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'tokens' },
+  {
+    path: 'tokens',
+    title: 'Access tokens · Drydock',
+    loadComponent: () => import('./tokens.page.js').then((m) => m.TokensPage),
+  },
+];
