@@ -1,1 +1,3 @@
-export {};
+export * from './identity.js';
+export * from './permissions.js';
+export * from './problem.js';

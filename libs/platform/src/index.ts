@@ -1,1 +1,11 @@
-export {};
+export * from './config/config.js';
+export * from './database/index.js';
+export * from './embedded/index.js';
+export * from './errors/app-error.js';
+export * from './errors/problem.filter.js';
+export * from './errors/validation.js';
+export * from './logging/logger.js';
+export * from './logging/request-id.middleware.js';
+export * from './queues/queues.js';
+export * from './platform.module.js';
+export * from './queues/jobs.js';

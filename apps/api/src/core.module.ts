@@ -1,0 +1,18 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AppConfig, PlatformModule, type Logger } from '@drydock/platform';
+import { IdentityModule } from '@drydock/identity';
+import { drydockSchema } from './schema.js';
+
+/** Shared by the API and the worker: platform services, identity and the feature modules. */
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig, logger: Logger, opts: { migrate: boolean }): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        PlatformModule.forRoot({ config, logger, schema: drydockSchema, migrate: opts.migrate }),
+        IdentityModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './embedded-services.js';
+export * from './free-port.js';

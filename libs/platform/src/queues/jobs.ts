@@ -1,0 +1,109 @@
+import {
+  Inject,
+  Injectable,
+  SetMetadata,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '../config/config.js';
+import { LOGGER, type Logger } from '../logging/logger.js';
+import { QueueName, REDIS } from './queues.js';
+
+export const JOB_HANDLER = 'drydock:job-handler';
+
+export interface JobHandlerMeta {
+  queue: QueueName;
+  name: string;
+  /** Concurrency of the queue's worker (the highest declared on the queue wins). */
+  concurrency?: number;
+}
+
+/** Marks a provider method as the handler of one job name on one queue (names as enums: habit 7). */
+export const JobHandler = (queue: QueueName, name: string, opts: { concurrency?: number } = {}) =>
+  SetMetadata(JOB_HANDLER, { queue, name, ...opts } satisfies JobHandlerMeta);
+
+type Handler = (job: Job) => Promise<unknown>;
+
+export class DuplicateJobHandlerError extends Error {}
+
+/**
+ * Discovers @JobHandler methods at boot (after Immich's job repository): one BullMQ worker per queue
+ * dispatches by job name; boot fails if a job name has two handlers, and a job whose name has none
+ * fails loudly instead of vanishing.
+ */
+@Injectable()
+export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly workers: Worker[] = [];
+  readonly handlers = new Map<QueueName, Map<string, Handler>>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  discover(): Map<QueueName, { handlers: Map<string, Handler>; concurrency: number }> {
+    const byQueue = new Map<QueueName, { handlers: Map<string, Handler>; concurrency: number }>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const proto = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(proto)) {
+        const fn = instance[method];
+        if (typeof fn !== 'function') continue;
+        const meta = this.reflector.get<JobHandlerMeta | undefined>(JOB_HANDLER, fn as () => unknown);
+        if (!meta) continue;
+        const entry = byQueue.get(meta.queue) ?? { handlers: new Map<string, Handler>(), concurrency: 1 };
+        if (entry.handlers.has(meta.name)) {
+          throw new DuplicateJobHandlerError(`Job ${meta.queue}/${meta.name} has two handlers`);
+        }
+        entry.handlers.set(meta.name, (job: Job) => (fn as Handler).call(instance, job));
+        entry.concurrency = Math.max(entry.concurrency, meta.concurrency ?? 1);
+        byQueue.set(meta.queue, entry);
+      }
+    }
+    return byQueue;
+  }
+
+  onApplicationBootstrap(): void {
+    for (const [queue, { handlers, concurrency }] of this.discover()) {
+      this.handlers.set(queue, handlers);
+      const worker = new Worker(
+        queue,
+        async (job: Job) => {
+          const handler = handlers.get(job.name);
+          if (!handler) throw new Error(`No handler for job ${queue}/${job.name}`);
+          return handler(job);
+        },
+        {
+          connection: this.redis.duplicate(),
+          prefix: this.config.redis.prefix,
+          concurrency,
+          // A worker that dies mid-job stops renewing its lock; another picks the job up (stalled recovery).
+          lockDuration: 30_000,
+          stalledInterval: 15_000,
+          maxStalledCount: 2,
+        },
+      );
+      worker.on('failed', (job, err) =>
+        this.logger.warn(
+          { queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
+          'job failed',
+        ),
+      );
+      worker.on('error', (err) => this.logger.error({ queue, err: err.message }, 'worker error'));
+      this.workers.push(worker);
+      this.logger.info({ queue, jobs: [...handlers.keys()], concurrency }, 'worker started');
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
+  }
+}
