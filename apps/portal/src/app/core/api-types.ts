@@ -78,6 +78,7 @@ export interface Grant {
 export interface ServiceAccount {
   id: string;
   name: string;
+  description?: string | null;
   grants?: Grant[];
   createdAt?: string;
 }
@@ -97,7 +98,7 @@ export interface CreatedToken extends ApiToken {
 export interface AuditEvent {
   id: string;
   action: string;
-  actor?: string | { id?: string; email?: string; type?: string } | null;
+  actor?: string | { id?: string | null; email?: string; label?: string | null; type?: string } | null;
   actorEmail?: string;
   target?: string | null;
   targetType?: string;
@@ -106,6 +107,7 @@ export interface AuditEvent {
   at?: string;
   data?: Record<string, unknown>;
   metadata?: Record<string, unknown>;
+  details?: Record<string, unknown>;
 }
 
 export interface Page<T> {

@@ -9,12 +9,10 @@ describe('pagination', () => {
     expect(toPage(null)).toEqual({ items: [], total: 0 });
   });
 
-  it('sends both offset and page parameters plus non-empty filters', () => {
+  it('sends limit/offset plus non-empty filters', () => {
     expect(pageParams({ pageIndex: 2, pageSize: 20 }, { q: 'web', empty: '', none: undefined })).toEqual({
       limit: '20',
       offset: '40',
-      page: '3',
-      pageSize: '20',
       q: 'web',
     });
   });

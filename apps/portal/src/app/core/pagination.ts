@@ -24,7 +24,7 @@ export interface PageState {
   pageSize: number;
 }
 
-/** Query parameters for a page; both `limit/offset` and `page/pageSize` are sent, the API reads its own. */
+/** Query parameters for a page: `limit`/`offset`, as the contracts' PageQuery reads them. */
 export function pageParams(
   state: PageState,
   extra: Record<string, string | undefined> = {},
@@ -32,8 +32,6 @@ export function pageParams(
   const params: Record<string, string> = {
     limit: String(state.pageSize),
     offset: String(state.pageIndex * state.pageSize),
-    page: String(state.pageIndex + 1),
-    pageSize: String(state.pageSize),
   };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== '') params[k] = v;
   return params;

@@ -7,4 +7,9 @@ export const meRoutes: Routes = [
     title: 'Access tokens · Drydock',
     loadComponent: () => import('./tokens.page.js').then((m) => m.TokensPage),
   },
+  {
+    path: 'profile',
+    title: 'Profile · Drydock',
+    loadComponent: () => import('./profile.page.js').then((m) => m.ProfilePage),
+  },
 ];

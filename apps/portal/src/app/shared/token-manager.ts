@@ -18,7 +18,13 @@ import { applyFieldErrors, controlMessage } from './form-errors.js';
 import { PagedList } from './paged.js';
 import { maxLength, required } from './validators.js';
 
-export const TOKEN_SCOPES = ['registry:pull', 'registry:push', 'api:read', 'api:write'] as const;
+export const TOKEN_SCOPES = [
+  'registry:pull',
+  'registry:push',
+  'registry:delete',
+  'api:read',
+  'api:write',
+] as const;
 
 /**
  * Create / list / revoke API tokens under one collection URL: used for personal access tokens
