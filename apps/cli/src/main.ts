@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerDatabaseCommands } from './commands/database.js';
 import { registerScanCommand } from './commands/scan.js';
 
 const program = new Command('drydock')
@@ -7,5 +8,11 @@ const program = new Command('drydock')
   .showHelpAfterError();
 
 registerScanCommand(program);
+registerDatabaseCommands(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  console.error(`drydock: ${(err as Error).message}`);
+  process.exit(1);
+}

@@ -290,26 +290,33 @@ export class IdentityService {
   }
 
   /** Creates the platform admin if absent (`DRYDOCK_ADMIN_*` at start, or `drydock create-admin`). */
-  async ensurePlatformAdmin(email: string, password: string): Promise<{ created: boolean; userId: string }> {
-    const normalized = email.trim().toLowerCase();
-    return this.db.withSystem(async (m: EntityManager) => {
-      const existing = await m.findOne(User, { where: { email: normalized } });
-      if (existing) {
-        if (!existing.platformAdmin) await m.update(User, { id: existing.id }, { platformAdmin: true });
-        return { created: false, userId: existing.id };
-      }
-      const user = await m.save(
-        m.create(User, {
-          email: normalized,
-          passwordHash: await hashPassword(password),
-          platformAdmin: true,
-        }),
-      );
-      await this.audit.record(
-        { organizationId: null, actor: null, action: 'platform_admin.created', target: normalized },
-        m,
-      );
-      return { created: true, userId: user.id };
-    });
+  ensurePlatformAdmin(email: string, password: string): Promise<{ created: boolean; userId: string }> {
+    return ensurePlatformAdmin(this.db, this.audit, email, password);
   }
+}
+
+/** Standalone so the CLI can call it without the HTTP app's collaborators. */
+export async function ensurePlatformAdmin(
+  db: TenantDb,
+  audit: AuditService,
+  email: string,
+  password: string,
+): Promise<{ created: boolean; userId: string }> {
+  const normalized = email.trim().toLowerCase();
+  // The platform admin belongs to no tenant: system context.
+  return db.withSystem(async (m: EntityManager) => {
+    const existing = await m.findOne(User, { where: { email: normalized } });
+    if (existing) {
+      if (!existing.platformAdmin) await m.update(User, { id: existing.id }, { platformAdmin: true });
+      return { created: false, userId: existing.id };
+    }
+    const user = await m.save(
+      m.create(User, { email: normalized, passwordHash: await hashPassword(password), platformAdmin: true }),
+    );
+    await audit.record(
+      { organizationId: null, actor: null, action: 'platform_admin.created', target: normalized },
+      m,
+    );
+    return { created: true, userId: user.id };
+  });
 }

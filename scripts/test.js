@@ -1,0 +1,40 @@
+// `npm test`: build, make sure PostgreSQL and Redis are there (embedded ones when DATABASE_URL /
+// REDIS_URL are unset), then run the unit, integration and e2e Jest projects.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildIfNeeded } from './build-if-needed.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+buildIfNeeded(root);
+
+const platform = await import(pathToFileURL(join(root, 'dist/libs/platform/src/index.js')).href);
+const logger = platform.createLogger('warn');
+const services = await platform.ensureServices(
+  {
+    dataDir: join(root, '.drydock', 'test'),
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    redisUrl: process.env.REDIS_URL || undefined,
+  },
+  logger,
+);
+const env = {
+  ...process.env,
+  DATABASE_URL: services.databaseUrl,
+  REDIS_URL: services.redisUrl,
+  NODE_ENV: 'test',
+};
+const jest = ['--experimental-vm-modules', join(root, 'node_modules/jest/bin/jest.js')];
+const extra = process.argv.slice(2);
+const runs = [
+  ['--selectProjects', 'unit', '--maxWorkers=2'],
+  ['--selectProjects', 'integration', 'e2e', '--runInBand'],
+];
+let status = 0;
+for (const args of runs) {
+  const r = spawnSync(process.execPath, [...jest, ...args, ...extra], { stdio: 'inherit', env });
+  if (r.status !== 0) status = r.status ?? 1;
+}
+await services.stop();
+process.exit(status);
