@@ -56,3 +56,24 @@ export {
   type ChangeSet,
 } from './store/memory.js';
 export { loadVulnDataDirectory, loadIntoIndex, type LoadOptions } from './store/load.js';
+export { RollingWindowLimiter, sleep, type RateLimitOptions, type Sleep } from './sync/rate-limiter.js';
+export {
+  NvdClient,
+  NvdApiError,
+  syncNvd,
+  nvdDateParam,
+  parseNvdTime,
+  INITIAL_CURSOR,
+  NVD_DEFAULT_URL,
+  NVD_MAX_RESULTS_PER_PAGE,
+  NVD_MAX_RANGE_DAYS,
+  type NvdClientOptions,
+  type NvdPageQuery,
+  type NvdSyncCursor,
+  type NvdSyncTarget,
+  type NvdSyncProgress,
+  type NvdSyncResult,
+  type NvdSyncOptions,
+} from './sync/nvd-client.js';
+export { MemoryNvdSyncTarget } from './sync/memory-target.js';
+export { fetchOsvSource } from './sync/osv-fetch.js';
