@@ -1,0 +1,237 @@
+import { describe, expect, it } from '@jest/globals';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { ScanError } from '../errors.js';
+import { ANALYZER_VERSION } from '../types.js';
+import {
+  analyzeBuffer,
+  analyzeEntries,
+  buildTar,
+  chunked,
+  gzip,
+  hasZstd,
+  sha256,
+  zstd,
+} from '../__tests__/layers.js';
+import { analyzeLayer } from './analyze-layer.js';
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<ScanError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ScanError);
+    expect((err as ScanError).code).toBe(code);
+    return err as ScanError;
+  }
+  throw new Error(`expected ${code}`);
+}
+
+describe('analyzeLayer: streaming index', () => {
+  it('hashes every regular file, computes the DiffID and records links without following them', async () => {
+    const tar = await buildTar([
+      { name: 'etc/', type: 'directory' },
+      { name: 'etc/hello.txt', content: 'hello\n' },
+      { name: './usr//bin/../bin/tool', content: 'x' },
+      { name: 'etc/link', type: 'symlink', linkname: '../etc/hello.txt' },
+      { name: 'etc/hard', type: 'link', linkname: 'etc/hello.txt' },
+    ]);
+    const a = await analyzeBuffer(gzip(tar), {}, 7);
+    expect(a.analyzerVersion).toBe(ANALYZER_VERSION);
+    expect(a.diffId).toBe(`sha256:${sha256(tar)}`);
+    expect(a.compression).toBe('gzip');
+    expect(a.uncompressedSize).toBe(tar.length);
+    const byPath = new Map(a.files.map((f) => [f.path, f]));
+    expect(byPath.get('etc')?.type).toBe('dir');
+    expect(byPath.get('etc/hello.txt')?.sha256).toBe(sha256('hello\n'));
+    expect(byPath.get('usr/bin/tool')?.sha256).toBe(sha256('x'));
+    expect(byPath.get('etc/link')).toMatchObject({ type: 'symlink', linkTarget: '../etc/hello.txt' });
+    expect(byPath.get('etc/hard')).toMatchObject({
+      type: 'hardlink',
+      linkTarget: 'etc/hello.txt',
+      sha256: sha256('hello\n'),
+    });
+    // '..' inside the name is normalised and flagged
+    expect(a.flagged.map((f) => f.normalised)).toEqual(['usr/bin/tool']);
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+  });
+
+  it('detects the compression from magic bytes, not the media type: plain tar and zstd', async () => {
+    const tar = await buildTar([{ name: 'a', content: 'a' }]);
+    const plain = await analyzeBuffer(tar);
+    expect(plain.compression).toBe('none');
+    expect(plain.diffId).toBe(`sha256:${sha256(tar)}`);
+    if (hasZstd()) {
+      const z = await analyzeBuffer(zstd(tar), {}, 5);
+      expect(z.compression).toBe('zstd');
+      expect(z.diffId).toBe(`sha256:${sha256(tar)}`);
+      expect(z.files[0]?.sha256).toBe(sha256('a'));
+    }
+  });
+
+  it('records whiteouts and opaque whiteouts, not as files', async () => {
+    const a = await analyzeEntries([
+      { name: 'usr/share/doc/.wh..wh..opq', content: '' },
+      { name: 'usr/bin/.wh.busybox', content: '' },
+      { name: '.wh.top', content: '' },
+      { name: 'app/.wh..wh.plnk', content: '' },
+      { name: 'usr/share/doc/new', content: 'n' },
+    ]);
+    expect(a.opaqueDirs).toEqual(['usr/share/doc']);
+    expect(a.whiteouts).toEqual(['usr/bin/busybox', 'top']);
+    expect(a.files.map((f) => f.path)).toEqual(['usr/share/doc/new']);
+  });
+
+  it('reports progress', async () => {
+    const seen: number[] = [];
+    await analyzeLayer(chunked(gzip(await buildTar([{ name: 'big', content: Buffer.alloc(300_000, 1) }]))), {
+      progressIntervalBytes: 65536,
+      onProgress: (p) => seen.push(p.uncompressedBytes),
+    });
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen[seen.length - 1]).toBeGreaterThanOrEqual(300_000);
+  });
+
+  it('fails with LAYER_DIFFID_MISMATCH when the config names another DiffID', async () => {
+    await expectCode(
+      analyzeEntries([{ name: 'a', content: 'a' }], { expectedDiffId: `sha256:${'0'.repeat(64)}` }),
+      'LAYER_DIFFID_MISMATCH',
+    );
+  });
+});
+
+describe('analyzeLayer: hostile input', () => {
+  it('normalises traversal and absolute paths (clamped at the root) and flags them', async () => {
+    const a = await analyzeEntries([
+      { name: '../../etc/passwd', content: 'x' },
+      { name: '/etc/shadow', content: 'x' },
+      { name: 'app/../../../../tmp/t.txt', content: 'x' },
+      { name: './../outside-root.txt', content: 'x' },
+      { name: 'app/hard', type: 'link', linkname: '../../../../../../etc/passwd' },
+      { name: '..\\..\\win.txt', content: 'x' },
+    ]);
+    expect(a.flagged).toEqual([
+      { name: '../../etc/passwd', normalised: 'etc/passwd', reason: 'path-traversal' },
+      { name: '/etc/shadow', normalised: 'etc/shadow', reason: 'absolute-path' },
+      { name: 'app/../../../../tmp/t.txt', normalised: 'tmp/t.txt', reason: 'path-traversal' },
+      { name: './../outside-root.txt', normalised: 'outside-root.txt', reason: 'path-traversal' },
+      {
+        name: 'app/hard',
+        normalised: 'app/hard',
+        reason: 'link-traversal',
+        linkTarget: '../../../../../../etc/passwd',
+        normalisedTarget: 'etc/passwd',
+      },
+    ]);
+    expect(a.files.map((f) => f.path)).toContain('..\\..\\win.txt');
+  });
+
+  it('terminates on symlink loops and never follows links', async () => {
+    const a = await analyzeEntries([
+      { name: 'loop-a', type: 'symlink', linkname: 'loop-b' },
+      { name: 'loop-b', type: 'symlink', linkname: 'loop-a' },
+      { name: 'self', type: 'symlink', linkname: 'self' },
+      { name: 'escape', type: 'symlink', linkname: '../../../../tmp' },
+      { name: 'escape/file.txt', content: 'x' },
+    ]);
+    expect(a.files.find((f) => f.path === 'escape/file.txt')?.type).toBe('file');
+    expect(a.files.filter((f) => f.type === 'symlink')).toHaveLength(4);
+  });
+
+  it('LAYER_NOT_TAR for decompressed bytes that are not a tar', async () => {
+    const e = await expectCode(
+      analyzeBuffer(gzipSync(Buffer.from('{"not":"a tar"}\n'.repeat(100))), { layerDigest: 'sha256:abc' }),
+      'LAYER_NOT_TAR',
+    );
+    expect(e.layerDigest).toBe('sha256:abc');
+    expect(e.message).toContain('sha256:abc');
+  });
+
+  it('LAYER_NOT_TAR for bytes that are neither gzip nor tar (sniffed as uncompressed)', async () => {
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(2000, 7)]);
+    await expectCode(analyzeBuffer(png), 'LAYER_NOT_TAR');
+  });
+
+  it('LAYER_CORRUPT for a truncated gzip stream and a truncated tar', async () => {
+    const tar = await buildTar(
+      Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, content: `${i}`.repeat(2000) })),
+    );
+    const gz = gzip(tar);
+    await expectCode(analyzeBuffer(gz.subarray(0, Math.floor(gz.length * 0.6))), 'LAYER_CORRUPT');
+    await expectCode(analyzeBuffer(tar.subarray(0, 5000)), 'LAYER_CORRUPT');
+  });
+
+  it('LAYER_CORRUPT for a corrupt deflate stream', async () => {
+    const gz = Buffer.from(gzip(await buildTar([{ name: 'a', content: 'a'.repeat(10000) }])));
+    for (let i = 20; i < 40; i++) gz[i] = 0xff;
+    await expectCode(analyzeBuffer(gz), 'LAYER_CORRUPT');
+  });
+
+  it('LAYER_TOO_LARGE above the decompressed-size limit', async () => {
+    const gz = gzip(await buildTar([{ name: 'zeros', content: Buffer.alloc(2_000_000) }]));
+    await expectCode(analyzeBuffer(gz, { limits: { maxLayerBytes: 1_000_000 } }), 'LAYER_TOO_LARGE');
+  });
+
+  it('LAYER_TOO_LARGE above the compression-ratio limit (gzip bomb), stopping early', async () => {
+    const gz = gzip(await buildTar([{ name: 'bomb', content: Buffer.alloc(8_000_000) }]));
+    let maxSeen = 0;
+    await expectCode(
+      analyzeLayer(chunked(gz, 1024), {
+        limits: { maxCompressionRatio: 100, ratioGraceBytes: 1_000_000 },
+        progressIntervalBytes: 1,
+        onProgress: (p) => (maxSeen = Math.max(maxSeen, p.uncompressedBytes)),
+      }),
+      'LAYER_TOO_LARGE',
+    );
+    expect(maxSeen).toBeLessThan(4_000_000);
+  });
+
+  it('counts the declared size of GNU sparse entries without expanding them (sparse bomb)', async () => {
+    const tar = await buildTar([{ name: 'ok', content: 'x' }]);
+    // Rewrite the first header into a GNU sparse entry ('S') declaring 4 GiB with no data.
+    const sparse = Buffer.from(tar);
+    const h = sparse.subarray(0, 512);
+    h.fill(0, 124, 136);
+    h.write('00000000000\0', 124, 'latin1'); // stored size 0
+    h[156] = 'S'.charCodeAt(0);
+    h.write('ustar  \0', 257, 'latin1'); // GNU magic
+    h.write('40000000000\0', 483, 'latin1'); // realsize 4 GiB (octal)
+    h.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += h[i];
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+    const body = Buffer.concat([h, Buffer.alloc(1024)]);
+    await expectCode(analyzeBuffer(gzip(body)), 'LAYER_TOO_LARGE');
+    const flaggedOnly = await analyzeBuffer(gzip(body), { limits: { maxCompressionRatio: 1e12 } });
+    expect(flaggedOnly.flagged[0]).toMatchObject({ reason: 'sparse-entry', declaredSize: 4 * 1024 ** 3 });
+    expect(flaggedOnly.files[0]?.sha256).toBeUndefined();
+  });
+
+  it('LAYER_TOO_MANY_ENTRIES and LAYER_PATH_TOO_LONG', async () => {
+    const entries = Array.from({ length: 50 }, (_, i) => ({ name: `d/f${i}`, content: 'x' }));
+    await expectCode(analyzeEntries(entries, { limits: { maxEntries: 10 } }), 'LAYER_TOO_MANY_ENTRIES');
+    await expectCode(
+      analyzeEntries([{ name: 'a/'.repeat(300) + 'f', content: 'x' }], { limits: { maxPathLength: 256 } }),
+      'LAYER_PATH_TOO_LONG',
+    );
+  });
+
+  it('skips a metadata file above the size limit with a warning instead of buffering it', async () => {
+    const a = await analyzeEntries(
+      [{ name: 'var/lib/dpkg/status', content: 'Package: a\nVersion: 1\n'.repeat(1000) }],
+      {
+        limits: { maxMetadataFileBytes: 1000 },
+      },
+    );
+    expect(a.warnings[0]).toMatchObject({ code: 'METADATA_TOO_LARGE', path: '/var/lib/dpkg/status' });
+    expect(a.sources).toEqual([]);
+  });
+
+  it('never crashes on a source stream error', async () => {
+    const src = new Readable({
+      read() {
+        this.destroy(new Error('disk on fire'));
+      },
+    });
+    await expectCode(analyzeLayer(src), 'LAYER_CORRUPT');
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Lexical normalisation of tar entry names, clamped at the root (securejoin semantics): `..` never
+ * climbs above `/`, absolute names are taken relative to the root. Returns the normalised path
+ * (no leading or trailing slash, '' for the root) and whether the name tried to escape or was absolute.
+ */
+export function normaliseEntryPath(name: string): { path: string; flagged: boolean } {
+  let flagged = false;
+  if (name.startsWith('/')) flagged = true;
+  const out: string[] = [];
+  for (const part of name.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      flagged = true;
+      out.pop();
+      continue;
+    }
+    out.push(part);
+  }
+  return { path: out.join('/'), flagged };
+}
+
+/** Resolve a hard link target (tar hard links name a path in the same archive). */
+export function normaliseLinkTarget(target: string): { path: string; flagged: boolean } {
+  return normaliseEntryPath(target);
+}
+
+export function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+export function basename(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+/** True when `path` equals `dir` or lies below it ('' is the root and contains everything). */
+export function isUnder(path: string, dir: string): boolean {
+  if (dir === '') return true;
+  return (
+    path === dir || (path.length > dir.length && path.startsWith(dir) && path.charCodeAt(dir.length) === 47)
+  );
+}
+
+/** Absolute display form used in reports: '/etc/os-release'. */
+export function toAbsolute(path: string): string {
+  return '/' + path;
+}
