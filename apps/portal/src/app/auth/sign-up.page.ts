@@ -6,13 +6,14 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
-import { email, minLength, required } from '../shared/validators.js';
+import { email, required } from '../shared/validators.js';
 import { toApiError } from '../core/api-error.js';
 import { rememberOrg } from '../core/home.js';
 import { SessionService } from '../core/session.service.js';
 import { ErrorBanner } from '../shared/error-banner.js';
 import { applyFieldErrors, controlMessage } from '../shared/form-errors.js';
-import { slugValidator } from './slug.js';
+import { PasswordSchema, SlugSchema } from '@drydock/contracts';
+import { schemaValidator } from '../shared/schema-validation.js';
 
 @Component({
   selector: 'dd-sign-up-page',
@@ -35,9 +36,9 @@ export class SignUpPage {
   private readonly router = inject(Router);
 
   protected readonly form = inject(FormBuilder).nonNullable.group({
-    organization: ['', [required, slugValidator]],
+    organization: ['', [required, schemaValidator(SlugSchema, 'The organization')]],
     email: ['', [required, email]],
-    password: ['', [required, minLength(12)]],
+    password: ['', [required, schemaValidator(PasswordSchema, 'The password')]],
   });
   protected readonly busy = signal(false);
   protected readonly error = signal<string | undefined>(undefined);

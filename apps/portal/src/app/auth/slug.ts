@@ -1,19 +1,7 @@
-import type { AbstractControl, ValidationErrors } from '@angular/forms';
+import { SlugSchema } from '@drydock/contracts';
+import { schemaProblem } from '../shared/schema-validation.js';
 
-/** Issue 2: 2–40 chars of [a-z0-9-], not starting or ending with `-`; reserved words refused. */
-const RESERVED = new Set(['api', 'v2', 'auth', 'admin']);
-
+/** Issue 2's slug rule, from the API's own schema: 2–40 chars of [a-z0-9-], no edge dash, not reserved. */
 export function slugProblem(value: string): string | undefined {
-  if (value.length < 2 || value.length > 40) return 'Use 2 to 40 characters.';
-  if (!/^[a-z0-9-]+$/.test(value)) return 'Use only lowercase letters, digits and dashes.';
-  if (value.startsWith('-') || value.endsWith('-')) return 'It cannot start or end with a dash.';
-  if (RESERVED.has(value)) return `"${value}" is reserved.`;
-  return undefined;
-}
-
-export function slugValidator(control: AbstractControl): ValidationErrors | null {
-  const v = typeof control.value === 'string' ? control.value : '';
-  if (!v) return null;
-  const problem = slugProblem(v);
-  return problem ? { invalid: problem } : null;
+  return schemaProblem(SlugSchema, value);
 }

@@ -1,17 +1,24 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  Permission,
+  RepoAction,
   assignableRoles,
   canChangeMember,
   effectiveRepoLevel,
-  levelAtLeast,
   orgCan,
+  repoCan,
   repoSettingsAccess,
   scanAction,
 } from './permissions.js';
 
 describe('org capabilities', () => {
   it('lets owners and admins manage the organization, members nothing', () => {
-    for (const c of ['members:manage', 'teams:manage', 'serviceAccounts:manage', 'billing:manage'] as const) {
+    for (const c of [
+      Permission.MembersManage,
+      Permission.TeamsManage,
+      Permission.ServiceAccountsManage,
+      Permission.BillingManage,
+    ]) {
       expect(orgCan('owner', c)).toBe(true);
       expect(orgCan('admin', c)).toBe(true);
       expect(orgCan('member', c)).toBe(false);
@@ -29,10 +36,10 @@ describe('repository levels', () => {
   });
 
   it('orders read < write < admin', () => {
-    expect(levelAtLeast('read', 'write')).toBe(false);
-    expect(levelAtLeast('write', 'write')).toBe(true);
-    expect(levelAtLeast('admin', 'write')).toBe(true);
-    expect(levelAtLeast(undefined, 'read')).toBe(false);
+    expect(repoCan('read', RepoAction.Push)).toBe(false);
+    expect(repoCan('write', RepoAction.Push)).toBe(true);
+    expect(repoCan('admin', RepoAction.Push)).toBe(true);
+    expect(repoCan(undefined, RepoAction.Pull)).toBe(false);
   });
 });
 

@@ -1,57 +1,35 @@
-import type { GrantLevel, OrgRole } from './api-types.js';
+import {
+  Permission,
+  RepoAction,
+  levelAllows,
+  roleCan,
+  type OrgRole,
+  type RepoLevel,
+} from '@drydock/contracts';
 
 /**
- * What the portal shows to whom. It mirrors the API's role → permission table (issue 2: owner,
- * admin manage members, teams, tokens and billing; issue 3: read < write < admin on a repository,
- * org owners and admins are admin everywhere). The API stays the authority: hiding a button only
- * spares the user a 403.
+ * What the portal shows to whom, read from the API's own role → permission table in
+ * `@drydock/contracts` (style habit 4: the portal hides what the API would refuse). The API stays
+ * the authority: hiding a button only spares the user a 403.
  */
 
-export type OrgCapability =
-  | 'members:manage'
-  | 'teams:manage'
-  | 'serviceAccounts:manage'
-  | 'billing:manage'
-  | 'audit:read'
-  | 'repositories:create';
+export { Permission, RepoAction };
 
-const ORG_CAPABILITIES: Record<OrgRole, readonly OrgCapability[]> = {
-  owner: [
-    'members:manage',
-    'teams:manage',
-    'serviceAccounts:manage',
-    'billing:manage',
-    'audit:read',
-    'repositories:create',
-  ],
-  admin: [
-    'members:manage',
-    'teams:manage',
-    'serviceAccounts:manage',
-    'billing:manage',
-    'audit:read',
-    'repositories:create',
-  ],
-  member: [],
-};
-
-export function orgCan(role: OrgRole | undefined, capability: OrgCapability): boolean {
-  return role !== undefined && ORG_CAPABILITIES[role].includes(capability);
+export function orgCan(role: OrgRole | undefined, permission: Permission): boolean {
+  return role !== undefined && roleCan(role, permission);
 }
 
-const LEVEL_RANK: Record<GrantLevel, number> = { read: 1, write: 2, admin: 3 };
-
-/** The effective level on a repository: org owners/admins are admin on every repository. */
+/** The effective level on a repository: org owners/admins are admin on every repository (issue 3). */
 export function effectiveRepoLevel(
   role: OrgRole | undefined,
-  repoLevel: GrantLevel | undefined | null,
-): GrantLevel | undefined {
-  if (role === 'owner' || role === 'admin') return 'admin';
+  repoLevel: RepoLevel | undefined | null,
+): RepoLevel | undefined {
+  if (orgCan(role, Permission.RepositoriesAdminAll)) return 'admin';
   return repoLevel ?? undefined;
 }
 
-export function levelAtLeast(level: GrantLevel | undefined, wanted: GrantLevel): boolean {
-  return level !== undefined && LEVEL_RANK[level] >= LEVEL_RANK[wanted];
+export function repoCan(level: RepoLevel | undefined, action: RepoAction): boolean {
+  return levelAllows(level, action);
 }
 
 export interface ActionState {
@@ -66,11 +44,11 @@ export interface ActionState {
  * explains why (issue 7). Without the add-on it is shown but disabled, pointing at billing.
  */
 export function scanAction(
-  level: GrantLevel | undefined,
+  level: RepoLevel | undefined,
   addonEnabled: boolean,
   scanRunning: boolean,
 ): ActionState {
-  if (!levelAtLeast(level, 'write')) {
+  if (!levelAllows(level, RepoAction.StartScan)) {
     return {
       visible: false,
       enabled: false,
@@ -81,7 +59,8 @@ export function scanAction(
     return {
       visible: true,
       enabled: false,
-      reason: 'The scanning add-on is not enabled. An organization admin can enable it under Billing.',
+      reason:
+        'The scanning add-on is not enabled. An organization admin can enable it under Billing and add-ons.',
     };
   }
   if (scanRunning) return { visible: true, enabled: false, reason: 'A scan is already running.' };
@@ -96,15 +75,13 @@ export interface RepoSettingsAccess {
   canDelete: boolean;
 }
 
-export function repoSettingsAccess(level: GrantLevel | undefined): RepoSettingsAccess {
-  const write = levelAtLeast(level, 'write');
-  const admin = levelAtLeast(level, 'admin');
+export function repoSettingsAccess(level: RepoLevel | undefined): RepoSettingsAccess {
   return {
-    canView: write,
-    canChangeScanMode: write,
-    canChangeVisibility: admin,
-    canManagePermissions: admin,
-    canDelete: admin,
+    canView: levelAllows(level, RepoAction.SetScanMode),
+    canChangeScanMode: levelAllows(level, RepoAction.SetScanMode),
+    canChangeVisibility: levelAllows(level, RepoAction.Settings),
+    canManagePermissions: levelAllows(level, RepoAction.Permissions),
+    canDelete: levelAllows(level, RepoAction.DeleteRepository),
   };
 }
 
@@ -114,7 +91,7 @@ export function canChangeMember(
   member: { role: OrgRole },
   ownerCount: number,
 ): { canChangeRole: boolean; canRemove: boolean; reason?: string } {
-  if (!orgCan(actorRole, 'members:manage')) {
+  if (!orgCan(actorRole, Permission.MembersManage)) {
     return { canChangeRole: false, canRemove: false, reason: 'Only owners and admins manage members.' };
   }
   if (member.role === 'owner' && actorRole !== 'owner') {
@@ -129,6 +106,6 @@ export function canChangeMember(
 /** Roles an actor may hand out: only owners make owners. */
 export function assignableRoles(actorRole: OrgRole | undefined): OrgRole[] {
   if (actorRole === 'owner') return ['owner', 'admin', 'member'];
-  if (actorRole === 'admin') return ['admin', 'member'];
+  if (orgCan(actorRole, Permission.MembersManage)) return ['admin', 'member'];
   return [];
 }

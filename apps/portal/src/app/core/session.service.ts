@@ -21,10 +21,7 @@ export class SessionService {
   readonly me = this.meState.asReadonly();
   readonly signedIn = computed(() => this.token() !== undefined);
   readonly organizations = computed(() => this.meState()?.organizations ?? []);
-  readonly isPlatformAdmin = computed(() => {
-    const me = this.meState();
-    return me?.platformAdmin === true || me?.isPlatformAdmin === true;
-  });
+  readonly isPlatformAdmin = computed(() => this.meState()?.platformAdmin === true);
 
   roleIn(slug: string | undefined) {
     return this.organizations().find((o) => o.slug === slug)?.role;

@@ -13,7 +13,7 @@ import { API, seg } from '../core/api-url.js';
 import { formatDate } from '../shared/dates.js';
 import { ErrorBanner } from '../shared/error-banner.js';
 import { PagedList } from '../shared/paged.js';
-import { actorLabel, detailsText, eventTime } from './audit.js';
+import { actorLabel, detailsText } from './audit.js';
 
 @Component({
   selector: 'dd-audit-page',
@@ -55,7 +55,7 @@ import { actorLabel, detailsText, eventTime } from './audit.js';
           <table mat-table [dataSource]="list.items()" aria-label="Audit events">
             <ng-container matColumnDef="at">
               <th mat-header-cell *matHeaderCellDef scope="col">When</th>
-              <td mat-cell *matCellDef="let e">{{ fmt(time(e)) }}</td>
+              <td mat-cell *matCellDef="let e">{{ fmt(e.createdAt) }}</td>
             </ng-container>
             <ng-container matColumnDef="actor">
               <th mat-header-cell *matHeaderCellDef scope="col">Who</th>
@@ -104,7 +104,6 @@ export class AuditPage {
   protected readonly columns = ['at', 'actor', 'action', 'target'];
   protected readonly fmt = formatDate;
   protected readonly actor = actorLabel;
-  protected readonly time = eventTime;
   protected readonly details = detailsText;
 
   constructor() {

@@ -1,26 +1,16 @@
 import type { AuditEvent } from '../core/api-types.js';
 
-/** Who did it, however the API spells the actor. */
+/** Who did it: a user's email, a service account's name, or the system. */
 export function actorLabel(e: AuditEvent): string {
   const a = e.actor;
-  if (typeof a === 'string') return a;
-  if (a && typeof a === 'object') {
-    const who = a.label ?? a.email ?? a.id ?? undefined;
-    if (a.type === 'system') return 'system';
-    if (who) return a.type === 'service_account' ? `${who} (service account)` : who;
-  }
-  return e.actorEmail ?? '—';
+  if (a.type === 'system') return 'system';
+  const who = a.label ?? a.id ?? '—';
+  return a.type === 'service_account' ? `${who} (service account)` : who;
 }
 
-export function eventTime(e: AuditEvent): string | undefined {
-  return e.createdAt ?? e.at;
-}
-
-/** A short, readable summary of the event's extra fields. */
+/** A short, readable summary of the event's scalar details. */
 export function detailsText(e: AuditEvent): string {
-  const d = e.details ?? e.data ?? e.metadata;
-  if (!d) return '';
-  return Object.entries(d)
+  return Object.entries(e.details ?? {})
     .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
     .map(([k, v]) => `${k}: ${String(v as string | number | boolean)}`)
     .join(', ');

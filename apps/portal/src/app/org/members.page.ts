@@ -21,7 +21,7 @@ import { firstValueFrom } from 'rxjs';
 import { toApiError } from '../core/api-error.js';
 import type { Invitation, Member, OrgRole } from '../core/api-types.js';
 import { API, seg } from '../core/api-url.js';
-import { assignableRoles, canChangeMember, orgCan } from '../core/permissions.js';
+import { assignableRoles, canChangeMember, Permission, orgCan } from '../core/permissions.js';
 import { SessionService } from '../core/session.service.js';
 import { CopyButton } from '../shared/copy-button.js';
 import { formatDate } from '../shared/dates.js';
@@ -53,7 +53,7 @@ export class MembersPage {
   readonly org = input.required<string>();
 
   protected readonly role = computed(() => this.session.roleIn(this.org()));
-  protected readonly canManage = computed(() => orgCan(this.role(), 'members:manage'));
+  protected readonly canManage = computed(() => orgCan(this.role(), Permission.MembersManage));
   protected readonly roles = computed(() => assignableRoles(this.role()));
   protected readonly myId = computed(() => this.session.me()?.id);
 

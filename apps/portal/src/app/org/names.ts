@@ -1,9 +1,11 @@
-/** Service account names follow the API's rule (libs/contracts CreateServiceAccountRequest). */
+import { CreateServiceAccountRequest, TeamNameSchema } from '@drydock/contracts';
+import { schemaProblem } from '../shared/schema-validation.js';
+
+/** Service account and team names follow the API's schemas in `@drydock/contracts`. */
 export function serviceAccountNameProblem(name: string): string | undefined {
-  if (!name) return undefined;
-  if (name.length < 2 || name.length > 64) return 'Use 2 to 64 characters.';
-  if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(name)) {
-    return 'Use lowercase letters, digits and dashes, not at the start or end.';
-  }
-  return undefined;
+  return name ? schemaProblem(CreateServiceAccountRequest.shape.name, name) : undefined;
+}
+
+export function teamNameProblem(name: string): string | undefined {
+  return name ? schemaProblem(TeamNameSchema, name) : undefined;
 }

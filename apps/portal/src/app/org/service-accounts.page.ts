@@ -69,7 +69,7 @@ export class ServiceAccountsPage {
   protected async create(): Promise<void> {
     const v = this.form.getRawValue();
     const nameProblem = serviceAccountNameProblem(v.name);
-    if (nameProblem) this.form.controls.name.setErrors({ invalid: nameProblem });
+    if (nameProblem) this.form.controls.name.setErrors({ invalid: `The name ${nameProblem}.` });
     const target = normalizeTarget(this.org(), v.target);
     const targetErr = target ? targetProblem(this.org(), target) : undefined;
     if (targetErr) this.form.controls.target.setErrors({ invalid: targetErr });

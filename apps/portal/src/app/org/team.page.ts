@@ -22,7 +22,7 @@ import { toApiError } from '../core/api-error.js';
 import type { Member, Team, TeamMember } from '../core/api-types.js';
 import { API, seg } from '../core/api-url.js';
 import { toPage } from '../core/pagination.js';
-import { orgCan } from '../core/permissions.js';
+import { Permission, orgCan } from '../core/permissions.js';
 import { SessionService } from '../core/session.service.js';
 import { ErrorBanner } from '../shared/error-banner.js';
 import { GrantsEditor } from '../shared/grants-editor.js';
@@ -57,7 +57,9 @@ export class TeamPage {
   readonly org = input.required<string>();
   readonly team = input.required<string>();
 
-  protected readonly canManage = computed(() => orgCan(this.session.roleIn(this.org()), 'teams:manage'));
+  protected readonly canManage = computed(() =>
+    orgCan(this.session.roleIn(this.org()), Permission.TeamsManage),
+  );
   protected readonly base = computed(() => `${API}/orgs/${seg(this.org())}/teams/${seg(this.team())}`);
   protected readonly detail = new Loadable<TeamDetail>();
   protected readonly members = new Loadable<TeamMember[]>();

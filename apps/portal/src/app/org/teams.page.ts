@@ -21,13 +21,15 @@ import { firstValueFrom } from 'rxjs';
 import { toApiError } from '../core/api-error.js';
 import type { Team } from '../core/api-types.js';
 import { API, seg } from '../core/api-url.js';
-import { orgCan } from '../core/permissions.js';
+import { Permission, orgCan } from '../core/permissions.js';
 import { SessionService } from '../core/session.service.js';
 import { formatDate } from '../shared/dates.js';
 import { ErrorBanner } from '../shared/error-banner.js';
 import { applyFieldErrors, controlMessage } from '../shared/form-errors.js';
 import { PagedList } from '../shared/paged.js';
-import { maxLength, required } from '../shared/validators.js';
+import { required } from '../shared/validators.js';
+import { schemaValidator } from '../shared/schema-validation.js';
+import { TeamNameSchema } from '@drydock/contracts';
 
 @Component({
   selector: 'dd-teams-page',
@@ -110,12 +112,16 @@ export class TeamsPage {
   private readonly router = inject(Router);
   readonly org = input.required<string>();
 
-  protected readonly canManage = computed(() => orgCan(this.session.roleIn(this.org()), 'teams:manage'));
-  protected readonly list = new PagedList<Team & { members?: unknown[] }>((params) =>
+  protected readonly canManage = computed(() =>
+    orgCan(this.session.roleIn(this.org()), Permission.TeamsManage),
+  );
+  protected readonly list = new PagedList<Team>((params) =>
     firstValueFrom(this.http.get<unknown>(`${API}/orgs/${seg(this.org())}/teams`, { params })),
   );
   protected readonly columns = ['name', 'members', 'createdAt'];
-  protected readonly form = inject(FormBuilder).nonNullable.group({ name: ['', [required, maxLength(64)]] });
+  protected readonly form = inject(FormBuilder).nonNullable.group({
+    name: ['', [required, schemaValidator(TeamNameSchema, 'The name')]],
+  });
   protected readonly busy = signal(false);
   protected readonly error = signal<string | undefined>(undefined);
   protected readonly fmt = formatDate;

@@ -13,8 +13,9 @@ describe('grant targets', () => {
     expect(targetProblem('acme', 'acme/web')).toBeUndefined();
     expect(targetProblem('acme', 'acme/payments/')).toBeUndefined();
     expect(targetProblem('acme', 'other/web')).toMatch(/inside acme\//);
-    expect(targetProblem('acme', 'acme/')).toMatch(/inside/);
-    expect(targetProblem('acme', 'acme/Web')).toMatch(/lowercase/);
+    expect(targetProblem('acme', 'acme/')).toBeUndefined();
+    expect(targetProblem('acme', 'acmex/')).toMatch(/inside/);
+    expect(targetProblem('acme', 'acme/Web')).toMatch(/repository name like/);
     expect(targetProblem('acme', '')).toMatch(/Enter/);
   });
 

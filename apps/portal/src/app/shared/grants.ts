@@ -1,4 +1,6 @@
+import { GrantTargetSchema } from '@drydock/contracts';
 import type { Grant, GrantLevel } from '../core/api-types.js';
+import { schemaProblem } from './schema-validation.js';
 
 export const GRANT_LEVELS: readonly { value: GrantLevel; label: string }[] = [
   { value: 'read', label: 'Read-only (pull, view scans)' },
@@ -20,13 +22,11 @@ export function normalizeTarget(org: string, raw: string): string {
 
 export function targetProblem(org: string, target: string): string | undefined {
   if (!target) return 'Enter a repository or a namespace prefix.';
-  if (!target.startsWith(`${org}/`) || target === `${org}/`) {
+  if (!target.startsWith(`${org}/`)) {
     return `The target must be inside ${org}/, e.g. ${org}/web or ${org}/payments/.`;
   }
-  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\/?$/.test(target)) {
-    return 'Use lowercase letters, digits and . _ - separated by "/".';
-  }
-  return undefined;
+  const problem = schemaProblem(GrantTargetSchema, target);
+  return problem ? `The target ${problem}.` : undefined;
 }
 
 export function isPrefix(target: string): boolean {

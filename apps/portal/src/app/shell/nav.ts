@@ -1,5 +1,5 @@
 import type { OrgRole } from '../core/api-types.js';
-import type { OrgCapability } from '../core/permissions.js';
+import { Permission } from '../core/permissions.js';
 
 export interface NavItem {
   label: string;
@@ -15,7 +15,7 @@ export function navFor(
   slug: string | undefined,
   role: OrgRole | undefined,
   platformAdmin: boolean,
-  can: (role: OrgRole | undefined, c: OrgCapability) => boolean,
+  can: (role: OrgRole | undefined, p: Permission) => boolean,
 ): NavSection[] {
   const sections: NavSection[] = [];
   if (slug) {
@@ -25,10 +25,11 @@ export function navFor(
       { label: 'Members', link: [...base, 'members'] },
       { label: 'Teams', link: [...base, 'teams'] },
     ];
-    if (can(role, 'serviceAccounts:manage'))
+    if (can(role, Permission.ServiceAccountsManage))
       org.push({ label: 'Service accounts', link: [...base, 'service-accounts'] });
-    if (can(role, 'billing:manage')) org.push({ label: 'Billing and add-ons', link: [...base, 'billing'] });
-    if (can(role, 'audit:read')) org.push({ label: 'Audit log', link: [...base, 'audit'] });
+    if (can(role, Permission.BillingManage))
+      org.push({ label: 'Billing and add-ons', link: [...base, 'billing'] });
+    if (can(role, Permission.AuditRead)) org.push({ label: 'Audit log', link: [...base, 'audit'] });
     sections.push({ title: 'Organization', items: org });
   }
   sections.push({
