@@ -99,9 +99,9 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   await page.addScriptTag({ content: axeSource });
   // A string, so this file type-checks without the DOM lib (the root tsconfig targets Node).
-  const violations = (await page.evaluate(
+  const violations = await page.evaluate<AxeViolation[]>(
     `window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`,
-  )) as AxeViolation[];
+  );
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
