@@ -126,6 +126,9 @@ export interface AppConfigShape {
 function persistedSecret(dataDir: string, name: string, make: () => string): string {
   const file = join(dataDir, 'secrets', name);
   if (existsSync(file)) return readFileSync(file, 'utf8');
+  // The data directory stays traversable (the embedded PostgreSQL runs as another system user when
+  // started as root); only the secrets folder is private.
+  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   mkdirSync(join(dataDir, 'secrets'), { recursive: true, mode: 0o700 });
   const value = make();
   writeFileSync(file, value, { mode: 0o600 });
