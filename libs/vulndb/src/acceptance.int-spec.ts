@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  MemoryImageStore,
+  reevaluate,
   loadIntoIndex,
   loadVulnDataDirectory,
   matchImage,
@@ -165,18 +167,39 @@ describe('acceptance: shared vulndata against fixture images (runs when ../share
     expect(after.some((f) => f.id === 'CVE-2022-23529')).toBe(false);
   });
 
-  it('after the update: afterUpdate holds and the base block still holds', async () => {
+  it('after the update, through re-evaluation of the stored images: afterUpdate holds and the base block still holds', async () => {
     if (!available) return;
     const updated = await loadVulnDataDirectory(
       ['nvd/base', 'osv/ghsa', 'osv/debian'].map((p) => join(vulndata, p)),
     );
+    // Index the images once, as the scanning service stores them (one entry per platform manifest).
+    const images = new MemoryImageStore();
+    for (const name of Object.keys(flat.afterUpdate.images)) {
+      imageInput(name).forEach(({ components, context }, i) => {
+        images.put(`${name}#${i}`, { components, context, findings: [] });
+      });
+    }
+    for (const name of Object.keys(flat.afterUpdate.images)) {
+      for (let i = 0; ; i++) {
+        const img = images.get(`${name}#${i}`);
+        if (!img) break;
+        images.put(`${name}#${i}`, {
+          ...img,
+          findings: await matchImage(img.components, img.context, updated),
+        });
+      }
+    }
     const changes = await loadIntoIndex(
       flat.afterUpdate.load.map((p) => join(vulndata, p)),
       updated,
     );
     expect(changes.keys.has('Debian:12/openssl')).toBe(true);
+    const result = await reevaluate(changes.keys, images, updated);
+    expect(result.imagesChanged).toBeGreaterThan(0);
     for (const [image, exp] of Object.entries(flat.afterUpdate.images)) {
-      const findings = await findingsFor(image, updated);
+      const findings: Finding[] = [];
+      for (let i = 0; images.get(`${image}#${i}`); i++)
+        findings.push(...images.get(`${image}#${i}`)!.findings);
       expect({ image, ...check(findings, exp) }).toEqual({
         image,
         missing: [],
@@ -189,6 +212,11 @@ describe('acceptance: shared vulndata against fixture images (runs when ../share
         unexpected: [],
         duplicated: [],
       });
+      // Re-evaluation gives what a fresh match of the updated data gives.
+      const fresh = await findingsFor(image, updated);
+      expect(findings.map((f) => `${f.component.name}#${f.id}`).sort()).toEqual(
+        fresh.map((f) => `${f.component.name}#${f.id}`).sort(),
+      );
     }
   });
 });

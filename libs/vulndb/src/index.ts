@@ -77,3 +77,26 @@ export {
 } from './sync/nvd-client.js';
 export { MemoryNvdSyncTarget } from './sync/memory-target.js';
 export { fetchOsvSource } from './sync/osv-fetch.js';
+export {
+  reevaluate,
+  severityCounts,
+  findingKey,
+  MemoryImageStore,
+  type IndexedImage,
+  type IndexedImageStore,
+  type SeverityCounts,
+  type FindingsDiff,
+  type ReevaluationResult,
+} from './match/reevaluate.js';
+export { PgVulnStore, type PendingChange } from './store/pg-store.js';
+export { Vulndb1764633600400 } from './db/migrations/1764633600400-Vulndb.js';
+export {
+  vulndbEntities,
+  VulnerabilityEntity,
+  AffectedPackageEntity,
+  VulndbChangeEntity,
+  VulndbSyncRunEntity,
+  VulndbSyncCursorEntity,
+  VulndbSettingsEntity,
+} from './db/entities.js';
+export { vulndbSchema, vulndbMigrations } from './db/schema.js';

@@ -272,12 +272,19 @@ export type { Hit as MatchHit };
  * distro packages are matched by source package in the release's ecosystem, language packages in
  * theirs, everything else by NVD CPE configurations.
  */
+export interface MatchOptions {
+  /** Match only these components (re-evaluation); the others still count as the image's platform. */
+  only?: (c: MatchComponent) => boolean;
+}
+
 export async function matchImage(
   components: readonly MatchComponent[],
   context: ImageContext,
   provider: CandidateProvider,
+  options: MatchOptions = {},
 ): Promise<Finding[]> {
-  const perComponent = components.map((c) => ({ c, keys: componentKeys(c, context) }));
+  const selected = options.only ? components.filter(options.only) : components;
+  const perComponent = selected.map((c) => ({ c, keys: componentKeys(c, context) }));
   const allKeys = [...new Set(perComponent.flatMap((x) => x.keys))];
   if (allKeys.length === 0) return [];
   const records = await provider.candidatesForKeys(allKeys);
