@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, PlatformModule, type Logger } from '@drydock/platform';
 import { IdentityModule } from '@drydock/identity';
+import { RegistryModule } from '@drydock/registry';
 import { drydockSchema } from './schema.js';
 
 /** Shared by the API and the worker: platform services, identity and the feature modules. */
@@ -12,6 +13,7 @@ export class CoreModule {
       imports: [
         PlatformModule.forRoot({ config, logger, schema: drydockSchema, migrate: opts.migrate }),
         IdentityModule,
+        RegistryModule,
       ],
     };
   }

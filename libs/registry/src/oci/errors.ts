@@ -53,6 +53,8 @@ export class OciError extends Error {
     readonly detail?: unknown,
     /** Overrides the table, for the few places the spec names another status (e.g. 413 for a too large manifest). */
     status?: number,
+    /** Extra response headers, e.g. the `WWW-Authenticate` challenge of a 401. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message ?? DEFAULT_MESSAGES[code]);
     this.name = 'OciError';

@@ -1,0 +1,205 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '@drydock/platform';
+import { RegistryStore } from '../db/registry-store.js';
+import type { Repository } from '../db/entities.js';
+import { OciError } from '../oci/errors.js';
+import { isValidName } from '../oci/names.js';
+import { buildChallenge } from '../token/challenge.js';
+import { RegistryTokenService, type TokenSubject } from '../token/registry-token.service.js';
+import { accessAllows, formatScope, parseScopes, type AccessEntry } from '../token/scope.js';
+import { actionsFor, type RegistryAction } from './actions.js';
+import {
+  REGISTRY_IDENTITY,
+  type OrgRef,
+  type RegistryIdentity,
+  type RegistryPrincipal,
+} from './identity-port.js';
+
+/** Who called /v2: nobody, an anonymous token holder, or a principal (with its token's access, if any). */
+export type Caller =
+  | { kind: 'none' }
+  | { kind: 'anonymous'; access: AccessEntry[] }
+  | { kind: 'principal'; principal: RegistryPrincipal; access: AccessEntry[] | null };
+
+export interface Resolved {
+  org: OrgRef | null;
+  repo: Repository | null;
+  actions: Set<RegistryAction>;
+}
+
+export class TokenRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function parseBasic(header: string): { username: string; password: string } | null {
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+@Injectable()
+export class RegistryAuthService {
+  constructor(
+    @Inject(REGISTRY_IDENTITY) private readonly identity: RegistryIdentity,
+    @Inject(RegistryTokenService) private readonly tokens: RegistryTokenService,
+    @Inject(RegistryStore) private readonly store: RegistryStore,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  get realm(): string {
+    return `${this.config.publicUrl}/auth/token`;
+  }
+
+  challenge(scope?: string, error?: 'invalid_token' | 'insufficient_scope'): string {
+    return buildChallenge({
+      realm: this.realm,
+      service: this.config.registry.service,
+      ...(scope ? { scope } : {}),
+      ...(error ? { error } : {}),
+    });
+  }
+
+  /**
+   * Authenticates a /v2 request. Clients normally present our JWT; an API token (Bearer or Basic)
+   * or Basic email/password are accepted too, so `curl -u` works without the token dance.
+   * Returns null for credentials that are present but wrong.
+   */
+  async authenticate(authorization: string | undefined): Promise<Caller | null> {
+    if (!authorization) return { kind: 'none' };
+    if (/^bearer /i.test(authorization)) {
+      const raw = authorization.slice(7).trim();
+      const claims = await this.tokens.verify(raw);
+      if (claims) {
+        if (claims.subject.kind === 'anonymous') return { kind: 'anonymous', access: claims.access };
+        return { kind: 'principal', principal: claims.subject, access: claims.access };
+      }
+      const principal = await this.identity.authenticateBearer(raw);
+      return principal ? { kind: 'principal', principal, access: null } : null;
+    }
+    if (/^basic /i.test(authorization)) {
+      const creds = parseBasic(authorization);
+      if (!creds) return null;
+      const principal = await this.identity.authenticateBasic(creds.username, creds.password);
+      return principal ? { kind: 'principal', principal, access: null } : null;
+    }
+    return null;
+  }
+
+  /**
+   * What `principal` (null: anonymous) may do on repository `name`, decided live: its level from
+   * identity (narrowed by token scopes), plus pull on a public repository for anyone.
+   */
+  async resolve(
+    principal: RegistryPrincipal | null,
+    name: string,
+    grantedByToken?: RegistryAction,
+  ): Promise<Resolved> {
+    const slash = name.indexOf('/');
+    if (slash < 0 || !isValidName(name)) return { org: null, repo: null, actions: new Set() };
+    const org = await this.identity.findOrganization(name.slice(0, slash));
+    if (!org) return { org: null, repo: null, actions: new Set() };
+    const [repo, level] = await Promise.all([
+      this.store.findRepository(org.id, name),
+      principal && !grantedByToken
+        ? this.identity.repositoryLevel(principal, org.id, name)
+        : Promise.resolve(null),
+    ]);
+    const actions = actionsFor(principal, level);
+    if (grantedByToken) actions.add(grantedByToken);
+    if (repo?.visibility === 'public') actions.add('pull');
+    return { org, repo, actions };
+  }
+
+  /**
+   * Authorizes `action` on `name` for a caller, answering as the spec and Docker clients expect:
+   * no credentials → 401 with a challenge naming the scope; an authenticated caller without the
+   * right → 403 DENIED, or NAME_UNKNOWN for a pull from a repository it cannot see at all (the same
+   * answer whether it exists or not, so nothing leaks across tenants).
+   */
+  async authorize(caller: Caller, name: string, action: RegistryAction): Promise<Resolved & { org: OrgRef }> {
+    const principal = caller.kind === 'principal' ? caller.principal : null;
+    // Fast path: the token's access claim already grants it, so skip the permission lookup. Otherwise
+    // decide live, which also lets a caller use a right its token did not ask for (a mount source).
+    const tokenGrants =
+      caller.kind !== 'none' &&
+      caller.access !== null &&
+      accessAllows(caller.access, 'repository', name, action);
+    const resolved = await this.resolve(principal, name, tokenGrants ? action : undefined);
+    if (caller.kind !== 'none' && resolved.org && resolved.actions.has(action))
+      return resolved as Resolved & { org: OrgRef };
+    if (caller.kind === 'none' || caller.kind === 'anonymous') {
+      const scope = formatScope({
+        type: 'repository',
+        name,
+        actions: action === 'pull' ? ['pull'] : ['pull', action],
+      });
+      throw new OciError(
+        'UNAUTHORIZED',
+        'authentication required',
+        [{ Type: 'repository', Name: name, Action: action }],
+        undefined,
+        {
+          'WWW-Authenticate': this.challenge(scope),
+        },
+      );
+    }
+    if (action === 'pull')
+      throw new OciError('NAME_UNKNOWN', 'repository name not known to registry', { name });
+    throw new OciError('DENIED', 'requested access to the resource is denied', { name, action });
+  }
+
+  /**
+   * GET /auth/token (distribution docs/spec/auth/token.md). Basic credentials are a user's email and
+   * password or any username with an API token; without credentials the caller is anonymous and can
+   * only be granted pulls of public repositories. Each requested scope is answered with the
+   * intersection of what was asked and what is allowed — asking for more is not an error.
+   */
+  async issueToken(
+    authorization: string | undefined,
+    query: { service?: string; scope: string[] },
+  ): Promise<{ token: string; access_token: string; expires_in: number; issued_at: string }> {
+    if (query.service && query.service !== this.config.registry.service) {
+      throw new TokenRequestError(400, `unknown service ${query.service}`);
+    }
+    let principal: RegistryPrincipal | null = null;
+    if (authorization) {
+      const caller = await this.authenticate(authorization);
+      if (!caller || caller.kind === 'none') throw new TokenRequestError(401, 'invalid credentials');
+      if (caller.kind === 'principal') principal = caller.principal;
+    }
+    const granted: AccessEntry[] = [];
+    for (const entry of parseScopes(query.scope)) {
+      if (entry.type === 'repository') {
+        const { actions } = await this.resolve(principal, entry.name);
+        const wanted = entry.actions.includes('*') ? ['pull', 'push', 'delete'] : entry.actions;
+        const allowed = wanted.filter((a) => actions.has(a as RegistryAction));
+        if (allowed.length) granted.push({ type: 'repository', name: entry.name, actions: allowed });
+      } else if (entry.type === 'registry' && entry.name === 'catalog' && principal) {
+        // The catalog lists only what the caller can read, so any authenticated caller may ask.
+        granted.push({ type: 'registry', name: 'catalog', actions: ['*'] });
+      }
+    }
+    const subject: TokenSubject = principal ?? { kind: 'anonymous' };
+    const issued = await this.tokens.issue(subject, granted);
+    return {
+      token: issued.token,
+      access_token: issued.token,
+      expires_in: issued.expiresIn,
+      issued_at: issued.issuedAt.toISOString(),
+    };
+  }
+
+  organizationsOf(principal: RegistryPrincipal): Promise<OrgRef[]> {
+    return this.identity.organizationsOf(principal);
+  }
+
+  repositoryLevel(principal: RegistryPrincipal, orgId: string, name: string) {
+    return this.identity.repositoryLevel(principal, orgId, name);
+  }
+}

@@ -1,0 +1,118 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  AppConfig,
+  JobHandler,
+  LOGGER,
+  QUEUES,
+  QueueName,
+  TenantDb,
+  type Logger,
+  type Queues,
+} from '@drydock/platform';
+import { BLOB_STORE, type BlobStore } from '../storage/blob-store.js';
+import { UploadsService } from '../services/uploads.service.js';
+
+export const RegistryJob = {
+  CleanUploads: 'registry-clean-uploads',
+  CollectGarbage: 'registry-gc',
+} as const;
+
+const HOUR = 3_600_000;
+
+/**
+ * Registry housekeeping on the maintenance queue: abandoned uploads and unreferenced blobs. Both
+ * span every tenant by design, hence the system context.
+ */
+@Injectable()
+export class RegistryMaintenance implements OnApplicationBootstrap {
+  constructor(
+    @Inject(TenantDb) private readonly db: TenantDb,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(UploadsService) private readonly uploads: UploadsService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(QUEUES) private readonly queues: Queues,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.roles.worker) return;
+    const q = this.queues[QueueName.Maintenance];
+    // Job schedulers are upserts keyed by id: every replica may call this; one schedule results.
+    await q.upsertJobScheduler(RegistryJob.CleanUploads, { every: HOUR }, { name: RegistryJob.CleanUploads });
+    await q.upsertJobScheduler(
+      RegistryJob.CollectGarbage,
+      { every: 6 * HOUR },
+      { name: RegistryJob.CollectGarbage },
+    );
+  }
+
+  private cutoff(now: Date): Date {
+    return new Date(now.getTime() - this.config.registry.uploadMaxAgeHours * HOUR);
+  }
+
+  /** Drops uploads untouched for `registry.uploadMaxAgeHours` (REGISTRY_UPLOAD_MAX_AGE_HOURS), and orphaned upload objects. */
+  @JobHandler(QueueName.Maintenance, RegistryJob.CleanUploads)
+  async cleanUploads(now: Date = new Date()): Promise<{ sessions: number; orphans: number }> {
+    const cutoff = this.cutoff(now);
+    const rows: { id: string }[] = await this.db.withSystem((m) =>
+      m
+        .query(`DELETE FROM upload_sessions WHERE updated_at < $1 RETURNING id`, [cutoff])
+        .then((r: [{ id: string }[], number]) => r[0]),
+    );
+    for (const r of rows) {
+      this.uploads.forget(r.id);
+      await this.blobs.deleteUpload(r.id);
+    }
+    let orphans = 0;
+    for await (const u of this.blobs.listUploads()) {
+      if (u.modifiedAt >= cutoff) continue;
+      const known: unknown[] = await this.db.withSystem((m) =>
+        m.query(`SELECT 1 FROM upload_sessions WHERE id::text = $1`, [u.uploadId]),
+      );
+      if (known.length === 0) {
+        await this.blobs.deleteUpload(u.uploadId);
+        orphans++;
+      }
+    }
+    if (rows.length || orphans)
+      this.logger.info({ sessions: rows.length, orphans }, 'abandoned uploads removed');
+    return { sessions: rows.length, orphans };
+  }
+
+  /**
+   * Removes blobs no manifest in any repository references. A blob younger than the upload max age
+   * is kept (its manifest may still be on its way). Each candidate is locked FOR UPDATE and
+   * re-checked in a fresh statement, so a manifest PUT that share-locked it first wins.
+   * The storage object goes before the row commits, so a row never outlives its bytes.
+   */
+  @JobHandler(QueueName.Maintenance, RegistryJob.CollectGarbage)
+  async collectGarbage(now: Date = new Date()): Promise<{ deleted: string[] }> {
+    const cutoff = this.cutoff(now);
+    const candidates: { digest: string }[] = await this.db.withSystem((m) =>
+      m.query(
+        `SELECT b.digest FROM blobs b
+          WHERE b.created_at < $1 AND NOT EXISTS (SELECT 1 FROM manifest_references r WHERE r.digest = b.digest)`,
+        [cutoff],
+      ),
+    );
+    const deleted: string[] = [];
+    for (const { digest } of candidates) {
+      const gone = await this.db.withSystem(async (m) => {
+        const locked: unknown[] = await m.query(`SELECT digest FROM blobs WHERE digest = $1 FOR UPDATE`, [
+          digest,
+        ]);
+        if (locked.length === 0) return false;
+        const refs: unknown[] = await m.query(`SELECT 1 FROM manifest_references WHERE digest = $1 LIMIT 1`, [
+          digest,
+        ]);
+        if (refs.length) return false;
+        await this.blobs.delete(digest);
+        await m.query(`DELETE FROM blobs WHERE digest = $1`, [digest]);
+        return true;
+      });
+      if (gone) deleted.push(digest);
+    }
+    if (deleted.length) this.logger.info({ count: deleted.length }, 'unreferenced blobs removed');
+    return { deleted };
+  }
+}

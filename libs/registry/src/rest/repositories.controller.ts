@@ -1,0 +1,173 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { Permission } from '@drydock/contracts';
+import { Access, CurrentOrg, CurrentPrincipal, type OrgContext, type Principal } from '@drydock/identity';
+import {
+  CreateRepositoryRequest,
+  RepositoryListQuery,
+  TagListQuery,
+  UpdateRepositoryRequest,
+  type RepositoryResponse,
+  type TagResponse,
+} from './dto.js';
+import { RepositoriesService } from './repositories.service.js';
+
+function schema(s: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  delete json.$schema;
+  return json;
+}
+
+const NAME_PARAM = {
+  name: 'name',
+  description:
+    'Repository path inside the organization (`web`, `payments%2Fapi`) or the full name; URL-encode `/` as %2F',
+};
+
+const REPOSITORY_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    name: { type: 'string', example: 'acme/payments/api' },
+    path: { type: 'string', example: 'payments/api' },
+    visibility: { type: 'string', enum: ['private', 'public'] },
+    scanMode: { type: 'string', enum: ['on_push', 'manual'] },
+    description: { type: 'string', nullable: true },
+    tagCount: { type: 'integer' },
+    level: { type: 'string', enum: ['read', 'write', 'admin'], nullable: true },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+const TAG_SCHEMA = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    digest: { type: 'string', example: 'sha256:…' },
+    mediaType: { type: 'string' },
+    totalSize: { type: 'integer', description: 'config + layers (for an index: over its images)' },
+    platforms: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { os: { type: 'string' }, architecture: { type: 'string' }, variant: { type: 'string' } },
+      },
+    },
+    pushedAt: { type: 'string', format: 'date-time' },
+    pushedBy: { type: 'string', nullable: true },
+  },
+};
+
+const page = (item: Record<string, unknown>) => ({
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: item },
+    total: { type: 'integer' },
+    limit: { type: 'integer' },
+    offset: { type: 'integer' },
+  },
+});
+
+@ApiTags('repositories')
+@Controller('orgs/:org/repositories')
+export class RepositoriesController {
+  constructor(private readonly repos: RepositoriesService) {}
+
+  @Get()
+  @Access.org(Permission.RepositoriesRead)
+  @ApiOperation({ summary: 'Repositories of the organization the caller can read' })
+  @ApiOkResponse({ schema: page(REPOSITORY_SCHEMA) })
+  list(
+    @CurrentOrg() org: OrgContext,
+    @CurrentPrincipal() p: Principal,
+    @Query({ schema: RepositoryListQuery }) q: z.infer<typeof RepositoryListQuery>,
+  ) {
+    return this.repos.list(org, p, q);
+  }
+
+  @Post()
+  @Access.org(Permission.RepositoriesCreate)
+  @ApiOperation({ summary: 'Create a repository (needs write access to the name); pushing also creates one' })
+  @ApiBody({ schema: schema(CreateRepositoryRequest) as never })
+  @ApiOkResponse({ schema: REPOSITORY_SCHEMA })
+  create(
+    @CurrentOrg() org: OrgContext,
+    @CurrentPrincipal() p: Principal,
+    @Body({ schema: CreateRepositoryRequest }) b: z.infer<typeof CreateRepositoryRequest>,
+  ): Promise<RepositoryResponse> {
+    return this.repos.create(org, p, b);
+  }
+
+  @Get(':name')
+  @Access.org(Permission.RepositoriesRead)
+  @ApiParam(NAME_PARAM)
+  @ApiOkResponse({ schema: REPOSITORY_SCHEMA })
+  get(
+    @CurrentOrg() org: OrgContext,
+    @CurrentPrincipal() p: Principal,
+    @Param('name') name: string,
+  ): Promise<RepositoryResponse> {
+    return this.repos.get(org, p, name);
+  }
+
+  @Patch(':name')
+  @Access.org(Permission.RepositoriesRead)
+  @ApiOperation({ summary: 'Change visibility/description (admin) or the scanning mode (read-write)' })
+  @ApiParam(NAME_PARAM)
+  @ApiBody({ schema: schema(UpdateRepositoryRequest) as never })
+  @ApiOkResponse({ schema: REPOSITORY_SCHEMA })
+  update(
+    @CurrentOrg() org: OrgContext,
+    @CurrentPrincipal() p: Principal,
+    @Param('name') name: string,
+    @Body({ schema: UpdateRepositoryRequest }) b: z.infer<typeof UpdateRepositoryRequest>,
+  ): Promise<RepositoryResponse> {
+    return this.repos.update(org, p, name, b);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @Access.org(Permission.RepositoriesRead)
+  @ApiOperation({ summary: 'Delete the repository (admin)' })
+  @ApiParam(NAME_PARAM)
+  remove(
+    @CurrentOrg() org: OrgContext,
+    @CurrentPrincipal() p: Principal,
+    @Param('name') name: string,
+  ): Promise<void> {
+    return this.repos.remove(org, p, name);
+  }
+
+  @Get(':name/tags')
+  @Access.org(Permission.RepositoriesRead)
+  @ApiOperation({ summary: 'Tags with digest, media type, total size, platforms, pushed at/by' })
+  @ApiParam(NAME_PARAM)
+  @ApiOkResponse({ schema: page(TAG_SCHEMA) })
+  tags(
+    @CurrentOrg() org: OrgContext,
+    @CurrentPrincipal() p: Principal,
+    @Param('name') name: string,
+    @Query({ schema: TagListQuery }) q: z.infer<typeof TagListQuery>,
+  ): Promise<{ items: TagResponse[]; total: number; limit: number; offset: number }> {
+    return this.repos.tags(org, p, name, q);
+  }
+
+  @Delete(':name/tags/:tag')
+  @HttpCode(204)
+  @Access.org(Permission.RepositoriesRead)
+  @ApiOperation({ summary: 'Delete a tag (read-write)' })
+  @ApiParam(NAME_PARAM)
+  deleteTag(
+    @CurrentOrg() org: OrgContext,
+    @CurrentPrincipal() p: Principal,
+    @Param('name') name: string,
+    @Param('tag') tag: string,
+  ): Promise<void> {
+    return this.repos.deleteTag(org, p, name, tag);
+  }
+}

@@ -1,0 +1,211 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError } from '@drydock/platform';
+import type { EntityManager } from 'typeorm';
+import { actionsFor } from '../auth/actions.js';
+import {
+  REGISTRY_IDENTITY,
+  type RegistryIdentity,
+  type RegistryPrincipal,
+  type RepoLevel,
+} from '../auth/identity-port.js';
+import { RegistryStore } from '../db/registry-store.js';
+import { Repository, type ScanMode, type Visibility } from '../db/entities.js';
+import { isValidName } from '../oci/names.js';
+import type { Platform } from '../oci/manifest.js';
+import type { RepositoryResponse, TagResponse } from './dto.js';
+
+export interface OrgRefLike {
+  id: string;
+  slug: string;
+}
+
+const LEVEL_RANK: Record<RepoLevel, number> = { read: 1, write: 2, admin: 3 };
+
+function atLeast(level: RepoLevel | null, needed: RepoLevel): boolean {
+  return !!level && LEVEL_RANK[level] >= LEVEL_RANK[needed];
+}
+
+/**
+ * The REST side of repositories. Every method first resolves the caller's level on the repository
+ * and answers "not found" when the caller cannot see it (another tenant's or a private repository
+ * without a grant look the same: 404, never 403).
+ */
+@Injectable()
+export class RepositoriesService {
+  constructor(
+    @Inject(RegistryStore) private readonly store: RegistryStore,
+    @Inject(REGISTRY_IDENTITY) private readonly identity: RegistryIdentity,
+  ) {}
+
+  /** `web`, `payments/api` (relative to the org) or the full `acme/payments/api`. */
+  fullName(org: OrgRefLike, name: string): string {
+    const full = name.startsWith(`${org.slug}/`) ? name : `${org.slug}/${name}`;
+    if (!isValidName(full)) {
+      throw AppError.validation([
+        { field: 'name', message: 'Not a valid repository name (OCI distribution-spec name rules)' },
+      ]);
+    }
+    return full;
+  }
+
+  private async access(org: OrgRefLike, p: RegistryPrincipal, name: string, needed: RepoLevel) {
+    const full = this.fullName(org, name);
+    const [repo, level] = await Promise.all([
+      this.store.findRepository(org.id, full),
+      this.identity.repositoryLevel(p, org.id, full),
+    ]);
+    if (!repo || !level) throw AppError.notFound('Repository');
+    if (!atLeast(level, needed)) throw AppError.forbidden(`This needs ${needed} access to ${full}`);
+    return { repo, level };
+  }
+
+  private async toResponse(
+    m: EntityManager,
+    r: Repository,
+    level: RepoLevel | null,
+  ): Promise<RepositoryResponse> {
+    const rows: { n: string }[] = await m.query(
+      `SELECT count(*) AS n FROM tags WHERE organization_id = $1 AND repository_id = $2`,
+      [r.organizationId, r.id],
+    );
+    return {
+      id: r.id,
+      name: r.name,
+      path: r.name.slice(r.name.indexOf('/') + 1),
+      visibility: r.visibility,
+      scanMode: r.scanMode,
+      description: r.description,
+      tagCount: Number(rows[0]?.n ?? 0),
+      level,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+    };
+  }
+
+  async list(
+    org: OrgRefLike,
+    p: RegistryPrincipal,
+    q: { limit: number; offset: number; q?: string | undefined },
+  ) {
+    const all = await this.store.tenant(org.id, (m) =>
+      m
+        .createQueryBuilder(Repository, 'r')
+        .where('r.organization_id = :org', { org: org.id })
+        .andWhere(q.q ? 'strpos(r.name, :q) > 0' : 'TRUE', { q: q.q })
+        .orderBy('r.name', 'ASC')
+        .getMany(),
+    );
+    const visible: { repo: Repository; level: RepoLevel }[] = [];
+    for (const repo of all) {
+      const level = await this.identity.repositoryLevel(p, org.id, repo.name);
+      if (level) visible.push({ repo, level });
+    }
+    const page = visible.slice(q.offset, q.offset + q.limit);
+    const items = await this.store.tenant(org.id, (m) =>
+      Promise.all(page.map((v) => this.toResponse(m, v.repo, v.level))),
+    );
+    return { items, total: visible.length, limit: q.limit, offset: q.offset };
+  }
+
+  async create(
+    org: OrgRefLike,
+    p: RegistryPrincipal,
+    b: { name: string; visibility: Visibility; scanMode: ScanMode; description?: string | null | undefined },
+  ): Promise<RepositoryResponse> {
+    const full = this.fullName(org, b.name);
+    const level = await this.identity.repositoryLevel(p, org.id, full);
+    if (!atLeast(level, 'write')) throw AppError.forbidden(`Creating ${full} needs write access to it`);
+    const repo = await this.store.createRepository(org.id, full, {
+      visibility: b.visibility,
+      scanMode: b.scanMode,
+      description: b.description ?? null,
+    });
+    if (!repo) throw new AppError('already_exists', `Repository ${full} already exists`);
+    return this.store.tenant(org.id, (m) => this.toResponse(m, repo, level));
+  }
+
+  async get(org: OrgRefLike, p: RegistryPrincipal, name: string): Promise<RepositoryResponse> {
+    const { repo, level } = await this.access(org, p, name, 'read');
+    return this.store.tenant(org.id, (m) => this.toResponse(m, repo, level));
+  }
+
+  /** Visibility and description are settings (admin); the scanning mode needs read-write (issue 3). */
+  async update(
+    org: OrgRefLike,
+    p: RegistryPrincipal,
+    name: string,
+    b: {
+      visibility?: Visibility | undefined;
+      scanMode?: ScanMode | undefined;
+      description?: string | null | undefined;
+    },
+  ): Promise<RepositoryResponse> {
+    const needed: RepoLevel = b.visibility !== undefined || b.description !== undefined ? 'admin' : 'write';
+    const { repo, level } = await this.access(org, p, name, needed);
+    return this.store.tenant(org.id, async (m) => {
+      const patch: Partial<Repository> = {};
+      if (b.visibility !== undefined) patch.visibility = b.visibility;
+      if (b.scanMode !== undefined) patch.scanMode = b.scanMode;
+      if (b.description !== undefined) patch.description = b.description;
+      await m.update(Repository, { id: repo.id, organizationId: org.id }, patch);
+      const updated = await m.findOneOrFail(Repository, { where: { id: repo.id, organizationId: org.id } });
+      return this.toResponse(m, updated, level);
+    });
+  }
+
+  /** Deletes the repository's metadata; its blobs become garbage for the GC if nothing else uses them. */
+  async remove(org: OrgRefLike, p: RegistryPrincipal, name: string): Promise<void> {
+    const { repo } = await this.access(org, p, name, 'admin');
+    await this.store.tenant(org.id, (m) => m.delete(Repository, { id: repo.id, organizationId: org.id }));
+  }
+
+  async tags(org: OrgRefLike, p: RegistryPrincipal, name: string, q: { limit: number; offset: number }) {
+    const { repo } = await this.access(org, p, name, 'read');
+    return this.store.tenant(org.id, async (m) => {
+      const rows: {
+        name: string;
+        digest: string;
+        media_type: string;
+        total_size: string;
+        platforms: Platform[] | null;
+        pushed_at: Date;
+        pushed_by: string | null;
+        total: string;
+      }[] = await m.query(
+        `SELECT t.name, mf.digest, mf.media_type, mf.platforms,
+                COALESCE((SELECT sum(c.total_size) FROM manifest_references r
+                            JOIN manifests c ON c.repository_id = mf.repository_id AND c.digest = r.digest
+                           WHERE r.manifest_id = mf.id AND r.kind = 'manifest'), mf.total_size) AS total_size, t.pushed_at, t.pushed_by, count(*) OVER () AS total
+           FROM tags t JOIN manifests mf ON mf.id = t.manifest_id
+          WHERE t.organization_id = $1 AND t.repository_id = $2
+          ORDER BY t.name COLLATE "C" LIMIT $3 OFFSET $4`,
+        [org.id, repo.id, q.limit, q.offset],
+      );
+      const items: TagResponse[] = rows.map((r) => ({
+        name: r.name,
+        digest: r.digest,
+        mediaType: r.media_type,
+        totalSize: Number(r.total_size),
+        platforms: r.platforms ?? [],
+        pushedAt: new Date(r.pushed_at).toISOString(),
+        pushedBy: r.pushed_by,
+      }));
+      let total = Number(rows[0]?.total ?? 0);
+      if (rows.length === 0 && q.offset > 0) {
+        const c: { n: string }[] = await m.query(
+          `SELECT count(*) AS n FROM tags WHERE organization_id = $1 AND repository_id = $2`,
+          [org.id, repo.id],
+        );
+        total = Number(c[0]?.n ?? 0);
+      }
+      return { items, total, limit: q.limit, offset: q.offset };
+    });
+  }
+
+  async deleteTag(org: OrgRefLike, p: RegistryPrincipal, name: string, tag: string): Promise<void> {
+    const { repo } = await this.access(org, p, name, 'write');
+    if (!actionsFor(p, 'write').has('delete') && p.scopes?.length)
+      throw AppError.forbidden('This token may not delete');
+    if (!(await this.store.deleteTag(org.id, repo.id, tag))) throw AppError.notFound('Tag');
+  }
+}
