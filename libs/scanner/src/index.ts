@@ -50,3 +50,12 @@ export {
   type Transport,
 } from './source/readers.js';
 export { parseGoBuildInfo, type GoBuildInfo } from './detectors/go.js';
+export {
+  render,
+  toCycloneDx,
+  toJsonReport,
+  toSpdx,
+  toTable,
+  type OutputFormat,
+  type SbomOptions,
+} from './output/formats.js';
