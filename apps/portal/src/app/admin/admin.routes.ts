@@ -7,4 +7,9 @@ export const adminRoutes: Routes = [
     title: 'Vulnerability data · Drydock',
     loadComponent: () => import('./vulndb.page.js').then((m) => m.VulndbPage),
   },
+  {
+    path: 'orgs',
+    title: 'Organizations · Drydock',
+    loadComponent: () => import('./orgs.page.js').then((m) => m.AdminOrgsPage),
+  },
 ];

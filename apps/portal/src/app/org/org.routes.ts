@@ -8,6 +8,29 @@ export const orgRoutes: Routes = [
     loadComponent: () => import('../repos/repositories.page.js').then((m) => m.RepositoriesPage),
   },
   {
+    path: 'repositories/:repo/tags/:tag',
+    title: 'Image · Drydock',
+    loadComponent: () => import('../repos/tag.page.js').then((m) => m.TagPage),
+  },
+  {
+    path: 'repositories/:repo',
+    title: 'Repository · Drydock',
+    loadComponent: () => import('../repos/repository.page.js').then((m) => m.RepositoryPage),
+    children: [
+      { path: '', loadComponent: () => import('../repos/images.tab.js').then((m) => m.ImagesTab) },
+      {
+        path: 'settings',
+        title: 'Repository settings · Drydock',
+        loadComponent: () => import('../repos/settings.tab.js').then((m) => m.SettingsTab),
+      },
+    ],
+  },
+  {
+    path: 'billing',
+    title: 'Billing and add-ons · Drydock',
+    loadComponent: () => import('./billing.page.js').then((m) => m.BillingPage),
+  },
+  {
     path: 'members',
     title: 'Members · Drydock',
     loadComponent: () => import('./members.page.js').then((m) => m.MembersPage),

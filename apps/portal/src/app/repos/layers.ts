@@ -1,0 +1,62 @@
+import type { Layer, LayerComponent } from './repo-types.js';
+
+export interface LayerRow {
+  index: number;
+  digest: string | null;
+  createdBy: string;
+  size: number | null;
+  empty: boolean;
+  added: LayerComponent[];
+  removed: LayerComponent[];
+}
+
+/**
+ * Layers in build order (issue 6: `createdBy` is the Dockerfile command). History entries of the
+ * Docker builder carry a `/bin/sh -c #(nop) ` prefix for metadata-only steps, which is noise here.
+ */
+export function layerRows(body: unknown): LayerRow[] {
+  const raw: Layer[] = Array.isArray(body)
+    ? (body as Layer[])
+    : typeof body === 'object' && body !== null
+      ? (((body as Record<string, unknown>)['layers'] ??
+          (body as Record<string, unknown>)['items'] ??
+          []) as Layer[])
+      : [];
+  return raw
+    .map((l, i) => ({
+      index: typeof l.index === 'number' ? l.index : i,
+      digest: l.digest ?? null,
+      createdBy: cleanCommand(l.createdBy),
+      size: l.size ?? null,
+      empty: l.empty ?? l.emptyLayer ?? false,
+      added: l.components ?? l.added ?? l.introduced ?? [],
+      removed: l.removed ?? [],
+    }))
+    .sort((a, b) => a.index - b.index);
+}
+
+export function cleanCommand(cmd: string | null | undefined): string {
+  if (!cmd) return '';
+  return cmd
+    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+    .replace(/^\/bin\/sh -c /, 'RUN ')
+    .replace(/\s+#\s*buildkit$/, '')
+    .trim();
+}
+
+/** The layer that introduced the most vulnerable components is the one to look at first. */
+export function defaultLayer(
+  rows: readonly LayerRow[],
+  countOf: (c: LayerComponent) => number,
+): number | undefined {
+  let best: LayerRow | undefined;
+  let bestCount = 0;
+  for (const r of rows) {
+    const n = r.added.reduce((s, c) => s + countOf(c), 0);
+    if (n > bestCount) {
+      best = r;
+      bestCount = n;
+    }
+  }
+  return best?.index ?? rows.find((r) => r.added.length > 0)?.index ?? rows[0]?.index;
+}
