@@ -34,7 +34,7 @@ export default {
     {
       ...base,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,deploy}/**/*.spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/portal/'],
     },
     // The portal's logic (permissions, problem+json parsing, severity sorting, progress) is plain

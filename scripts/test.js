@@ -28,12 +28,12 @@ const env = {
 const jest = ['--experimental-vm-modules', join(root, 'node_modules/jest/bin/jest.js')];
 const extra = process.argv.slice(2);
 const runs = [
-  ['--selectProjects', 'unit', '--maxWorkers=2'],
+  ['--selectProjects', 'unit', 'portal', '--maxWorkers=2'],
   ['--selectProjects', 'integration', 'e2e', '--runInBand'],
 ];
 let status = 0;
 for (const args of runs) {
-  const r = spawnSync(process.execPath, [...jest, ...args, ...extra], { stdio: 'inherit', env });
+  const r = spawnSync(process.execPath, [...jest, ...extra, ...args], { stdio: 'inherit', env });
   if (r.status !== 0) status = r.status ?? 1;
 }
 await services.stop();
