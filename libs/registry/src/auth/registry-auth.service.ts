@@ -56,6 +56,15 @@ export class RegistryAuthService {
     return `${this.config.publicUrl}/auth/token`;
   }
 
+  /**
+   * The realm to announce on a request. PUBLIC_URL is the truth; only when it names port 0 (a
+   * server told to pick a free port, as the test harness does) is it unreachable, and the
+   * request's own origin is used instead.
+   */
+  realmFor(origin: string): string {
+    return new URL(this.config.publicUrl).port === '0' ? `${origin}/auth/token` : this.realm;
+  }
+
   challenge(scope?: string, error?: 'invalid_token' | 'insufficient_scope'): string {
     return buildChallenge({
       realm: this.realm,

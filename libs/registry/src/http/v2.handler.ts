@@ -126,7 +126,13 @@ export class V2Handler {
     const status = err?.status ?? 500;
     const body = err ? err.toBody() : { errors: [{ code: 'UNKNOWN', message: 'internal error' }] };
     res.status(status);
-    for (const [k, v] of Object.entries(err?.headers ?? {})) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(err?.headers ?? {})) {
+      const value =
+        k === 'WWW-Authenticate'
+          ? v.replace(this.auth.realm, this.auth.realmFor(`${req.protocol}://${req.get('host')}`))
+          : v;
+      res.setHeader(k, value);
+    }
     // Unread request bodies (e.g. a refused blob upload) must not keep the connection busy.
     if (!req.readableEnded) {
       res.setHeader('Connection', 'close');

@@ -1,0 +1,377 @@
+/**
+ * The registry against real clients: skopeo copies images in and out of a started Drydock.
+ * Fixture round trips need ../shared/fixtures (skipped cleanly without it); everything else uses a
+ * tiny image built here. Without skopeo on the PATH (the CI installs it) the suite reports why and
+ * registers nothing else.
+ */
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ApiClient, signup } from '../test/support/http.js';
+import { startTestApp, type TestApp } from '../test/support/test-app.js';
+import { OciTestClient, buildImage, type TestImage } from '../libs/registry/src/testing/oci-test-client.js';
+
+const FIXTURES = resolve(process.cwd(), '..', 'shared', 'fixtures', 'images');
+const hasFixtures = existsSync(join(FIXTURES, 'fixtures.json'));
+
+function run(
+  cmd: string,
+  args: string[],
+  timeout = 300_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    // Asynchronous on purpose: the registry runs in this very process.
+    execFile(cmd, args, { timeout, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      res({ code, stdout, stderr });
+    });
+  });
+}
+
+const hasSkopeo = await run('skopeo', ['--version']).then((r) => r.code === 0);
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** An OCI image layout on disk holding `img` as `tag`, for `skopeo copy oci:<dir>:<tag>`. */
+function writeLayout(dir: string, tag: string, img: TestImage): void {
+  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  for (const b of [img.config, ...img.layers])
+    writeFileSync(join(dir, 'blobs', 'sha256', b.digest.slice(7)), b.bytes);
+  writeFileSync(join(dir, 'blobs', 'sha256', img.digest.slice(7)), img.manifest);
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: img.mediaType,
+          digest: img.digest,
+          size: img.manifest.length,
+          annotations: { 'org.opencontainers.image.ref.name': tag },
+        },
+      ],
+    }),
+  );
+}
+
+/** Every file of a skopeo `dir:` copy named by a digest must hash to that digest. */
+function verifyDir(dir: string): string[] {
+  const digests: string[] = [];
+  for (const f of readdirSync(dir)) {
+    const m = /^([a-f0-9]{64})(\.manifest\.json)?$/.exec(f);
+    if (!m) continue;
+    expect(sha(readFileSync(join(dir, f)))).toBe(m[1]);
+    digests.push(m[1]);
+  }
+  return digests;
+}
+
+if (!hasSkopeo) {
+  describe('registry e2e', () => {
+    it('needs skopeo on the PATH (apt-get install skopeo); nothing else ran', () => {
+      console.warn('skopeo not found: registry e2e skipped');
+    });
+  });
+} else {
+  describe('registry e2e with skopeo', () => {
+    let t: TestApp;
+    let host: string;
+    let work: string;
+    let owner: Awaited<ReturnType<typeof signup>>;
+    let other: Awaited<ReturnType<typeof signup>>;
+    let ciToken: string;
+    let readerToken: string;
+    let org: string;
+    const tiny = buildImage('e2e-tiny', { layers: 2 });
+
+    const skopeo = (args: string[]) => run('skopeo', ['--insecure-policy', ...args]);
+    const dest = (creds: string | null) => [
+      '--dest-tls-verify=false',
+      ...(creds ? ['--dest-creds', creds] : ['--dest-no-creds']),
+    ];
+    const src = (creds: string | null) => [
+      '--src-tls-verify=false',
+      ...(creds ? ['--src-creds', creds] : ['--src-no-creds']),
+    ];
+    const ci = () => `ci:${ciToken}`;
+
+    beforeAll(async () => {
+      t = await startTestApp();
+      host = new URL(t.url).host;
+      work = mkdtempSync(join(tmpdir(), 'drydock-e2e-registry-'));
+      const api = new ApiClient(t.url);
+      owner = await signup(api, 'e2ereg');
+      other = await signup(api, 'e2eother');
+      org = owner.organization;
+      const sa = await owner.api.post(`/api/v1/orgs/${org}/service-accounts`, {
+        name: 'ci',
+        grants: [{ target: `${org}/`, level: 'write' }],
+      });
+      expect(sa.status).toBe(201);
+      const tok = await owner.api.post(`/api/v1/orgs/${org}/service-accounts/${sa.body.id}/tokens`, {
+        name: 'e2e',
+      });
+      ciToken = tok.body.token;
+      const ro = await owner.api.post(`/api/v1/orgs/${org}/service-accounts`, {
+        name: 'reader',
+        grants: [{ target: `${org}/`, level: 'read' }],
+      });
+      readerToken = (
+        await owner.api.post(`/api/v1/orgs/${org}/service-accounts/${ro.body.id}/tokens`, { name: 'ro' })
+      ).body.token;
+      writeLayout(join(work, 'tiny'), 'v1', tiny);
+      const r = await skopeo([
+        'copy',
+        ...dest(ci()),
+        `oci:${join(work, 'tiny')}:v1`,
+        `docker://${host}/${org}/tiny:v1`,
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }, 120_000);
+
+    afterAll(async () => {
+      await t?.close();
+      if (work) rmSync(work, { recursive: true, force: true });
+    });
+
+    it('copies a built image in and back out byte-identical', async () => {
+      const out = join(work, 'tiny-out');
+      const r = await skopeo(['copy', ...src(ci()), `docker://${host}/${org}/tiny:v1`, `dir:${out}`]);
+      expect(r.code).toBe(0);
+      expect(readFileSync(join(out, 'manifest.json')).equals(tiny.manifest)).toBe(true);
+      expect(verifyDir(out).sort()).toEqual(
+        [tiny.config, ...tiny.layers].map((b) => b.digest.slice(7)).sort(),
+      );
+    }, 120_000);
+
+    it('inspects and lists tags', async () => {
+      await skopeo([
+        'copy',
+        ...dest(ci()),
+        `oci:${join(work, 'tiny')}:v1`,
+        `docker://${host}/${org}/tiny:v2`,
+      ]);
+      const inspect = await skopeo([
+        'inspect',
+        ...['--tls-verify=false', '--creds', ci()],
+        `docker://${host}/${org}/tiny:v1`,
+      ]);
+      expect(inspect.code).toBe(0);
+      expect(JSON.parse(inspect.stdout).Digest).toBe(tiny.digest);
+      const raw = await skopeo([
+        'inspect',
+        '--raw',
+        '--tls-verify=false',
+        '--creds',
+        ci(),
+        `docker://${host}/${org}/tiny:v1`,
+      ]);
+      expect(Buffer.from(raw.stdout).equals(tiny.manifest)).toBe(true);
+      const tags = await skopeo([
+        'list-tags',
+        '--tls-verify=false',
+        '--creds',
+        ci(),
+        `docker://${host}/${org}/tiny`,
+      ]);
+      expect(JSON.parse(tags.stdout).Tags).toEqual(['v1', 'v2']);
+    }, 120_000);
+
+    it('deletes a tag (REST) and an image (skopeo delete)', async () => {
+      await skopeo([
+        'copy',
+        ...dest(ci()),
+        `oci:${join(work, 'tiny')}:v1`,
+        `docker://${host}/${org}/deleteme:a`,
+      ]);
+      await skopeo([
+        'copy',
+        ...dest(ci()),
+        `oci:${join(work, 'tiny')}:v1`,
+        `docker://${host}/${org}/deleteme:b`,
+      ]);
+      const del = await owner.api.delete(`/api/v1/orgs/${org}/repositories/deleteme/tags/a`);
+      expect(del.status).toBe(204);
+      let tags = await skopeo([
+        'list-tags',
+        '--tls-verify=false',
+        '--creds',
+        ci(),
+        `docker://${host}/${org}/deleteme`,
+      ]);
+      expect(JSON.parse(tags.stdout).Tags).toEqual(['b']);
+      const sd = await skopeo([
+        'delete',
+        '--tls-verify=false',
+        '--creds',
+        ci(),
+        `docker://${host}/${org}/deleteme:b`,
+      ]);
+      expect(sd.code).toBe(0);
+      tags = await skopeo([
+        'list-tags',
+        '--tls-verify=false',
+        '--creds',
+        ci(),
+        `docker://${host}/${org}/deleteme`,
+      ]);
+      expect(JSON.parse(tags.stdout).Tags).toEqual([]);
+    }, 120_000);
+
+    it('lets a read-only account pull but not push (403 DENIED)', async () => {
+      const out = join(work, 'ro-out');
+      const pull = await skopeo([
+        'copy',
+        ...src(`reader:${readerToken}`),
+        `docker://${host}/${org}/tiny:v1`,
+        `dir:${out}`,
+      ]);
+      expect(pull.code).toBe(0);
+      const push = await skopeo([
+        'copy',
+        ...dest(`reader:${readerToken}`),
+        `oci:${join(work, 'tiny')}:v1`,
+        `docker://${host}/${org}/tiny:ro`,
+      ]);
+      expect(push.code).not.toBe(0);
+      expect(push.stderr).toMatch(/denied/i);
+      const client = new OciTestClient(t.url, { username: 'reader', password: readerToken });
+      const res = await client.request('POST', `/v2/${org}/tiny/blobs/uploads/`);
+      expect(res.status).toBe(403);
+      expect(res.json<{ errors: { code: string }[] }>().errors[0].code).toBe('DENIED');
+    }, 120_000);
+
+    it('shows another organization nothing', async () => {
+      const creds = `${other.email}:${other.password}`;
+      const pull = await skopeo([
+        'copy',
+        ...src(creds),
+        `docker://${host}/${org}/tiny:v1`,
+        `dir:${join(work, 'other-out')}`,
+      ]);
+      expect(pull.code).not.toBe(0);
+      const client = new OciTestClient(t.url, { username: other.email, password: other.password });
+      const m = await client.request('GET', `/v2/${org}/tiny/manifests/v1`);
+      expect([401, 404]).toContain(m.status);
+      const missing = await client.request('GET', `/v2/${org}/does-not-exist/manifests/v1`);
+      expect(missing.status).toBe(m.status);
+      const code = (r: typeof m) => r.json<{ errors: { code: string }[] }>().errors[0].code;
+      expect(code(missing)).toBe(code(m));
+      const cat = await client.request('GET', '/v2/_catalog');
+      expect(cat.status).toBe(200);
+      expect(cat.json()).toEqual({ repositories: [] });
+      const mine = new OciTestClient(t.url, { username: owner.email, password: owner.password });
+      expect(
+        (await mine.request('GET', '/v2/_catalog')).json<{ repositories: string[] }>().repositories,
+      ).toContain(`${org}/tiny`);
+      const rest = await other.api.get(`/api/v1/orgs/${org}/repositories`);
+      expect(rest.status).toBe(404);
+    }, 120_000);
+
+    it('serves anonymous pulls of public repositories only', async () => {
+      await skopeo([
+        'copy',
+        ...dest(ci()),
+        `oci:${join(work, 'tiny')}:v1`,
+        `docker://${host}/${org}/public-tiny:v1`,
+      ]);
+      const patch = await owner.api.patch(`/api/v1/orgs/${org}/repositories/public-tiny`, {
+        visibility: 'public',
+      });
+      expect(patch.status).toBe(200);
+      const pub = await skopeo([
+        'copy',
+        ...src(null),
+        `docker://${host}/${org}/public-tiny:v1`,
+        `dir:${join(work, 'anon-pub')}`,
+      ]);
+      expect(pub.stderr).toBe('');
+      expect(pub.code).toBe(0);
+      const priv = await skopeo([
+        'copy',
+        ...src(null),
+        `docker://${host}/${org}/tiny:v1`,
+        `dir:${join(work, 'anon-priv')}`,
+      ]);
+      expect(priv.code).not.toBe(0);
+      const push = await skopeo([
+        'copy',
+        ...dest(null),
+        `oci:${join(work, 'tiny')}:v1`,
+        `docker://${host}/${org}/public-tiny:anon`,
+      ]);
+      expect(push.code).not.toBe(0);
+    }, 120_000);
+
+    if (!hasFixtures) {
+      it('fixture round trips need ../shared/fixtures (absent: skipped)', () => {
+        console.warn(`no fixtures at ${FIXTURES}: fixture round trips skipped`);
+      });
+    } else {
+      const fixtures = (
+        JSON.parse(readFileSync(join(FIXTURES, 'fixtures.json'), 'utf8')) as {
+          fixtures: { name: string; skopeoRef: string; skopeoCopyFlags?: string[]; kind: string }[];
+        }
+      ).fixtures;
+      for (const f of fixtures) {
+        it(`round-trips fixture ${f.name} (${f.kind}) byte-identical`, async () => {
+          const [transport, ...rest] = f.skopeoRef.split(':');
+          const source = `${transport}:${join(FIXTURES, rest.join(':'))}`;
+          const repo = `${org}/fixtures/${f.name.replace(/[^a-z0-9/]+/g, '-')}`;
+          const flags = f.skopeoCopyFlags ?? [];
+          const push = await skopeo(['copy', ...flags, ...dest(ci()), source, `docker://${host}/${repo}:v1`]);
+          expect(push.stderr.replace(/.*level=warning.*\n?/g, '')).toBe('');
+          expect(push.code).toBe(0);
+          const want = await skopeo(['inspect', '--raw', source]);
+          const got = await skopeo([
+            'inspect',
+            '--raw',
+            '--tls-verify=false',
+            '--creds',
+            ci(),
+            `docker://${host}/${repo}:v1`,
+          ]);
+          expect(got.code).toBe(0);
+          expect(sha(Buffer.from(got.stdout))).toBe(sha(Buffer.from(want.stdout)));
+          if (f.kind.includes('foreign')) {
+            // Pulling would fetch the foreign layer from its URL (example.com); check the rest by HTTP.
+            const doc = JSON.parse(want.stdout) as {
+              config: { digest: string };
+              layers: { digest: string; urls?: string[] }[];
+            };
+            const client = new OciTestClient(t.url, { username: 'ci', password: ciToken });
+            for (const d of [doc.config.digest, ...doc.layers.filter((l) => !l.urls).map((l) => l.digest)]) {
+              const b = await client.request('GET', `/v2/${repo}/blobs/${d}`);
+              expect(b.status).toBe(200);
+              expect(`sha256:${sha(b.body)}`).toBe(d);
+            }
+            return;
+          }
+          const out = join(work, `out-${f.name.replace(/\W+/g, '-')}`);
+          const pull = await skopeo([
+            'copy',
+            ...flags,
+            ...src(ci()),
+            `docker://${host}/${repo}:v1`,
+            `dir:${out}`,
+          ]);
+          expect(pull.code).toBe(0);
+          expect(sha(readFileSync(join(out, 'manifest.json')))).toBe(sha(Buffer.from(want.stdout)));
+          expect(verifyDir(out).length).toBeGreaterThan(1);
+        }, 300_000);
+      }
+    }
+  });
+}
