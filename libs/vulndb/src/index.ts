@@ -100,3 +100,20 @@ export {
   VulndbSettingsEntity,
 } from './db/entities.js';
 export { vulndbSchema, vulndbMigrations } from './db/schema.js';
+export { VulndbModule } from './nest/vulndb.module.js';
+export {
+  VulndbService,
+  VULNDB_IMAGE_STORE,
+  VULNDB_EVENTS,
+  VULNDB_NVD_CLIENT_OPTIONS,
+  type VulndbEvents,
+} from './nest/vulndb.service.js';
+export {
+  VulndbJob,
+  vulndbSettingsInputSchema,
+  type VulndbSettingsInput,
+  type VulndbSettingsView,
+  type VulndbStatusView,
+  type VulndbImportResult,
+} from './nest/settings.js';
+export { sealSecret, openSecret } from './nest/secret-box.js';
