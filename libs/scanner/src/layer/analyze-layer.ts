@@ -145,15 +145,18 @@ export async function analyzeLayer(
   const report = () =>
     options.onProgress?.({ compressedBytesRead: compressed, uncompressedBytes: uncompressed, entries });
 
+  // Compressed bytes the decompressor has consumed so far (zlib counts them exactly; counting the
+  // chunks handed to it would run ahead by its input buffer and let a bomb expand further).
+  let consumed = () => compressed;
   const checkSize = (): ScanError | null => {
     const logical = uncompressed + sparseExtra;
     if (logical > limits.maxLayerBytes) {
       return new ScanError('LAYER_TOO_LARGE', `more than ${limits.maxLayerBytes} bytes decompressed`, digest);
     }
-    if (logical > limits.ratioGraceBytes && logical / Math.max(compressed, 1) > limits.maxCompressionRatio) {
+    if (logical > limits.ratioGraceBytes && logical / Math.max(consumed(), 1) > limits.maxCompressionRatio) {
       return new ScanError(
         'LAYER_TOO_LARGE',
-        `compression ratio above ${limits.maxCompressionRatio}:1 (${logical} bytes from ${compressed}): decompression bomb`,
+        `compression ratio above ${limits.maxCompressionRatio}:1 (${logical} bytes from ${consumed()}): decompression bomb`,
         digest,
       );
     }
@@ -524,6 +527,10 @@ export async function analyzeLayer(
   });
 
   const decompressor = createDecompressor(compression);
+  if (decompressor && 'bytesWritten' in decompressor) {
+    const z = decompressor as unknown as { bytesWritten: number };
+    consumed = () => z.bytesWritten;
+  }
   try {
     if (decompressor) await pipeline(Readable.from(replay(), { objectMode: false }), decompressor, sink);
     else await pipeline(Readable.from(replay(), { objectMode: false }), sink);
