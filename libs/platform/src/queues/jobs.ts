@@ -17,13 +17,19 @@ export const JOB_HANDLER = 'drydock:job-handler';
 export interface JobHandlerMeta {
   queue: QueueName;
   name: string;
-  /** Concurrency of the queue's worker (the highest declared on the queue wins). */
-  concurrency?: number;
+  /**
+   * Concurrency of the queue's worker (the highest declared on the queue wins); a function reads it
+   * from the configuration at boot (e.g. `SCAN_CONCURRENCY`).
+   */
+  concurrency?: number | ((config: AppConfig) => number);
 }
 
 /** Marks a provider method as the handler of one job name on one queue (names as enums: habit 7). */
-export const JobHandler = (queue: QueueName, name: string, opts: { concurrency?: number } = {}) =>
-  SetMetadata(JOB_HANDLER, { queue, name, ...opts } satisfies JobHandlerMeta);
+export const JobHandler = (
+  queue: QueueName,
+  name: string,
+  opts: { concurrency?: JobHandlerMeta['concurrency'] } = {},
+) => SetMetadata(JOB_HANDLER, { queue, name, ...opts } satisfies JobHandlerMeta);
 
 type Handler = (job: Job) => Promise<unknown>;
 
@@ -64,7 +70,9 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
           throw new DuplicateJobHandlerError(`Job ${meta.queue}/${meta.name} has two handlers`);
         }
         entry.handlers.set(meta.name, (job: Job) => (fn as Handler).call(instance, job));
-        entry.concurrency = Math.max(entry.concurrency, meta.concurrency ?? 1);
+        const declared =
+          typeof meta.concurrency === 'function' ? meta.concurrency(this.config) : (meta.concurrency ?? 1);
+        entry.concurrency = Math.max(entry.concurrency, declared);
         byQueue.set(meta.queue, entry);
       }
     }

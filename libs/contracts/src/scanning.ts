@@ -1,0 +1,169 @@
+import { z } from 'zod';
+
+/*
+ * The scanning add-on's REST shapes (issue 6, "Results API"), shared by the API and the portal.
+ */
+
+export const SCAN_STATUSES = [
+  'not_scanned',
+  'queued',
+  'scanning',
+  'completed',
+  'failed',
+  'not_licensed',
+] as const;
+export type ScanStatus = (typeof SCAN_STATUSES)[number];
+
+/** The five buckets of the shield; CVSS "none" counts as low. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
+export type ScanSeverity = (typeof SEVERITIES)[number];
+
+export interface SeverityCountsView {
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  unknown: number;
+  total: number;
+}
+
+export interface ScanProgressView {
+  layersDone: number;
+  layersTotal: number;
+  bytesRead: number;
+  bytesTotal: number;
+}
+
+/** What the tag list gains per tag. */
+export interface TagScanView {
+  scanStatus: ScanStatus;
+  counts: SeverityCountsView | null;
+}
+
+export interface PlatformScanView {
+  digest: string;
+  platform: { os: string; architecture: string; variant?: string } | null;
+  status: ScanStatus;
+  progress: ScanProgressView | null;
+  error: string | null;
+  counts: SeverityCountsView | null;
+  scannedAt: string | null;
+  evaluatedAt: string | null;
+  dbVersion: string | null;
+}
+
+export interface ScanView {
+  status: ScanStatus;
+  progress: ScanProgressView | null;
+  error: string | null;
+  counts: SeverityCountsView | null;
+  scannedAt: string | null;
+  evaluatedAt: string | null;
+  dbVersion: string | null;
+  digest: string;
+  mediaType: string;
+  size: number;
+  pushedAt: string;
+  pushedBy: string | null;
+  /** An index: each platform's scan (the fields above are their aggregate). */
+  platforms?: PlatformScanView[];
+}
+
+export interface VulnerabilityView {
+  id: string;
+  aliases: string[];
+  severity: ScanSeverity;
+  score: number | null;
+  summary: string | null;
+  fixedVersion: string | null;
+  link: string;
+  versionUnknown?: boolean;
+}
+
+export interface ComponentView {
+  type: string;
+  name: string;
+  version: string | null;
+  purl: string;
+  licenses: string[];
+  paths: string[];
+  layerIndex: number;
+  /** Set on an index tag: the platform manifest the component was found in. */
+  platform?: string;
+  vulnerabilities: VulnerabilityView[];
+}
+
+export interface ComponentPage {
+  items: ComponentView[];
+  total: number;
+  limit: number;
+  offset: number;
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface LayerComponentView {
+  type: string;
+  name: string;
+  version: string | null;
+  purl: string;
+  counts: SeverityCountsView;
+  vulnerabilityCount: number;
+}
+
+export interface LayerView {
+  index: number;
+  digest: string;
+  diffId: string | null;
+  mediaType: string;
+  size: number;
+  createdBy: string | null;
+  status: 'scanned' | 'not-scanned';
+  reason?: string;
+  /** Components this layer introduced that are still in the final image. */
+  components: LayerComponentView[];
+  /** Components of lower layers this layer deleted. */
+  removed: LayerComponentView[];
+}
+
+export interface LayersPlatformView {
+  digest: string;
+  platform: { os: string; architecture: string; variant?: string } | null;
+  layers: LayerView[];
+}
+
+export interface LayersResponse {
+  digest: string;
+  /** Of the image (for an index: of its first platform; see `platforms`). */
+  layers: LayerView[];
+  platforms?: LayersPlatformView[];
+}
+
+export const ComponentsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).optional(),
+  /** Opaque position from a previous page's `nextCursor`. */
+  cursor: z.string().max(200).optional(),
+  /** Only components with at least one vulnerability of one of these severities (comma-separated). */
+  severity: z
+    .string()
+    .regex(/^(critical|high|medium|low|unknown)(,(critical|high|medium|low|unknown))*$/)
+    .optional(),
+  /** Only components with a vulnerability that has a fixed version. */
+  fixable: z.enum(['true', 'false']).optional(),
+  /** Component type (deb, npm, binary, ...), comma-separated. */
+  type: z.string().max(200).optional(),
+  /** Substring of the name or purl. */
+  q: z.string().max(200).optional(),
+});
+export type ComponentsQuery = z.infer<typeof ComponentsQuery>;
+
+export const SbomQuery = z.object({ format: z.enum(['cyclonedx', 'spdx']).default('cyclonedx') });
+export const ReportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
+
+export interface ScanRequestedView {
+  digest: string;
+  /** The platform manifests queued (an index queues each). */
+  queued: string[];
+  status: ScanStatus;
+}
