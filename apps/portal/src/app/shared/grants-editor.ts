@@ -14,7 +14,6 @@ import { ErrorBanner } from './error-banner.js';
 import { applyFieldErrors, controlMessage } from './form-errors.js';
 import { GRANT_LEVELS, describeTarget, normalizeTarget, targetProblem } from './grants.js';
 import { PagedList } from './paged.js';
-import { required } from './validators.js';
 
 /** Grants of a team or a service account: `GET/PUT/DELETE <url>` with `{target, level}` (issue 3). */
 @Component({
@@ -78,8 +77,11 @@ import { required } from './validators.js';
             <td mat-cell *matCellDef="let g">
               @if (editable()) {
                 <mat-form-field class="level-select">
-                  <mat-label>Level for {{ g.target }}</mat-label>
-                  <mat-select [value]="g.level" (selectionChange)="changeLevel(g, $event.value)">
+                  <mat-select
+                    [value]="g.level"
+                    (selectionChange)="changeLevel(g, $event.value)"
+                    [aria-label]="'Level for ' + g.target"
+                  >
                     @for (l of levels; track l.value) {
                       <mat-option [value]="l.value">{{ l.value }}</mat-option>
                     }
@@ -130,7 +132,7 @@ export class GrantsEditor implements OnInit {
   protected readonly levels = GRANT_LEVELS;
   protected readonly columns = ['target', 'level', 'actions'];
   protected readonly form = inject(FormBuilder).nonNullable.group({
-    target: ['', [required]],
+    target: [''],
     level: ['read'],
   });
   protected readonly list = new PagedList<Grant>((params) =>
