@@ -17,6 +17,7 @@ export * from './db/entities.js';
 export { RegistryStore } from './db/registry-store.js';
 export { RegistryMaintenance, RegistryJob } from './jobs/maintenance.service.js';
 export { RegistryModule } from './registry.module.js';
+export { TAG_SCAN_SUMMARY, type TagScanSummaryProvider } from './rest/tag-scan-hook.js';
 
 export const registryMigrations = [Registry1764633600200];
 export { registryEntities };

@@ -52,4 +52,7 @@ export interface TagResponse {
   platforms: Platform[];
   pushedAt: string;
   pushedBy: string | null;
+  /** Added by the scanning add-on when it is installed (issue 6). */
+  scanStatus?: string;
+  counts?: Record<string, number> | null;
 }

@@ -60,6 +60,24 @@ const TAG_SCHEMA = {
     },
     pushedAt: { type: 'string', format: 'date-time' },
     pushedBy: { type: 'string', nullable: true },
+    scanStatus: {
+      type: 'string',
+      enum: ['not_scanned', 'queued', 'scanning', 'completed', 'failed', 'not_licensed'],
+      description: 'scanning add-on: the shield state',
+    },
+    counts: {
+      type: 'object',
+      nullable: true,
+      description: 'scanning add-on: findings per severity (null until scanned)',
+      properties: {
+        critical: { type: 'integer' },
+        high: { type: 'integer' },
+        medium: { type: 'integer' },
+        low: { type: 'integer' },
+        unknown: { type: 'integer' },
+        total: { type: 'integer' },
+      },
+    },
   },
 };
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppError } from '@drydock/platform';
 import type { EntityManager } from 'typeorm';
 import { actionsFor } from '../auth/actions.js';
@@ -13,6 +13,7 @@ import { Repository, type ScanMode, type Visibility } from '../db/entities.js';
 import { isValidName } from '../oci/names.js';
 import type { Platform } from '../oci/manifest.js';
 import type { RepositoryResponse, TagResponse } from './dto.js';
+import { TAG_SCAN_SUMMARY, type TagScanSummaryProvider } from './tag-scan-hook.js';
 
 export interface OrgRefLike {
   id: string;
@@ -35,6 +36,7 @@ export class RepositoriesService {
   constructor(
     @Inject(RegistryStore) private readonly store: RegistryStore,
     @Inject(REGISTRY_IDENTITY) private readonly identity: RegistryIdentity,
+    @Optional() @Inject(TAG_SCAN_SUMMARY) private readonly scanSummary: TagScanSummaryProvider | null = null,
   ) {}
 
   /** `web`, `payments/api` (relative to the org) or the full `acme/payments/api`. */
@@ -55,7 +57,15 @@ export class RepositoriesService {
       this.identity.repositoryLevel(p, org.id, full),
     ]);
     if (!repo || !level) throw AppError.notFound('Repository');
-    if (!atLeast(level, needed)) throw AppError.forbidden(`This needs ${needed} access to ${full}`);
+    if (!atLeast(level, needed)) {
+      // Read-only users are told what they lack (issue 6: scan mode changes need read-write).
+      if (needed === 'write')
+        throw new AppError(
+          'write_access_required',
+          `This needs write access (read-write or admin) to ${full}`,
+        );
+      throw AppError.forbidden(`This needs ${needed} access to ${full}`);
+    }
     return { repo, level };
   }
 
@@ -161,7 +171,7 @@ export class RepositoriesService {
 
   async tags(org: OrgRefLike, p: RegistryPrincipal, name: string, q: { limit: number; offset: number }) {
     const { repo } = await this.access(org, p, name, 'read');
-    return this.store.tenant(org.id, async (m) => {
+    const page = await this.store.tenant(org.id, async (m) => {
       const rows: {
         name: string;
         digest: string;
@@ -200,6 +210,13 @@ export class RepositoriesService {
       }
       return { items, total, limit: q.limit, offset: q.offset };
     });
+    if (!this.scanSummary || page.items.length === 0) return page;
+    const scan = await this.scanSummary.tagSummaries(
+      org.id,
+      repo.id,
+      page.items.map((t) => t.digest),
+    );
+    return { ...page, items: page.items.map((t) => ({ ...t, ...scan.get(t.digest) })) };
   }
 
   async deleteTag(org: OrgRefLike, p: RegistryPrincipal, name: string, tag: string): Promise<void> {
