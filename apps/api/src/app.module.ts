@@ -2,8 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, type Logger } from '@drydock/platform';
 import { AccessGuardModule } from '@drydock/identity';
 import { WorkerModule } from '../../worker/src/worker.module.js';
+import { AddonsController, AdminAddonsController } from './controllers/addons.controller.js';
 import { AdminController } from './controllers/admin.controller.js';
 import { AuthController } from './controllers/auth.controller.js';
+import { BillingController } from './controllers/billing.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { MeController } from './controllers/me.controller.js';
 import { MembersController } from './controllers/members.controller.js';
@@ -18,6 +20,9 @@ export const API_CONTROLLERS = [
   TeamsController,
   ServiceAccountsController,
   AdminController,
+  AddonsController,
+  AdminAddonsController,
+  BillingController,
   HealthController,
 ];
 

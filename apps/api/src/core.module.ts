@@ -1,7 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, PlatformModule, type Logger } from '@drydock/platform';
+import { BillingModule } from '@drydock/billing';
 import { IdentityModule } from '@drydock/identity';
 import { RegistryModule } from '@drydock/registry';
+import { ScanningModule } from '@drydock/scanning';
+import { VulndbModule } from '@drydock/vulndb';
 import { drydockSchema } from './schema.js';
 
 /** Shared by the API and the worker: platform services, identity and the feature modules. */
@@ -14,6 +17,9 @@ export class CoreModule {
         PlatformModule.forRoot({ config, logger, schema: drydockSchema, migrate: opts.migrate }),
         IdentityModule,
         RegistryModule,
+        BillingModule,
+        VulndbModule,
+        ScanningModule,
       ],
     };
   }

@@ -13,6 +13,7 @@ import {
   requestContext,
   type Logger,
 } from '@drydock/platform';
+import { STRIPE_WEBHOOK_PATH } from '@drydock/billing';
 import { AppModule } from './app.module.js';
 
 /** Paths outside the REST prefix: the registry, its token service, health and metrics. */
@@ -66,8 +67,14 @@ export async function createHttpApp(
   app.use(requestContext(logger));
   // JSON bodies for the REST API only: /v2 streams raw bytes (blobs, manifests of any media type).
   const json = express.json({ limit: '1mb' });
+  // Stripe signs the exact bytes it sends: its webhook gets them unparsed (stripe.webhooks.constructEvent).
+  const raw = express.raw({ type: '*/*', limit: '1mb' });
   app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path.startsWith('/api/') ? json(req, res, next) : next(),
+    req.path === STRIPE_WEBHOOK_PATH
+      ? raw(req, res, next)
+      : req.path.startsWith('/api/')
+        ? json(req, res, next)
+        : next(),
   );
   app.use(cookieParser());
   app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED });

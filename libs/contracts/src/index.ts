@@ -2,3 +2,4 @@ export * from './identity.js';
 export * from './permissions.js';
 export * from './problem.js';
 export * from './scanning.js';
+export * from './billing.js';
