@@ -64,7 +64,11 @@ function rowOf(r: VulnRecord): Record<string, unknown> {
 }
 
 export class PgVulnStore implements CandidateProvider {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    /** Parsed records kept for repeated matching; 0 disables the cache. */
+    private readonly cacheSize = 20_000,
+  ) {}
 
   /** Upserts records (newest revision wins) in the caller's transaction; returns what changed. */
   async upsert(
@@ -203,14 +207,48 @@ export class PgVulnStore implements CandidateProvider {
     };
   }
 
+  /**
+   * Records under these keys. The key lookup returns ids and revisions only; record bodies come
+   * from a small cache of parsed records when the revision is the same, so matching many images
+   * (re-evaluation) does not re-read and re-parse the same JSON for every image.
+   */
   async candidatesForKeys(keys: readonly string[]): Promise<VulnRecord[]> {
     if (keys.length === 0) return [];
-    const rows = await this.ds.query<Row[]>(
-      `SELECT v.source, v.id, v.record FROM vulnerabilities v
-        WHERE (v.source, v.id) IN (SELECT source, vuln_id FROM affected_packages WHERE package_key = ANY($1::text[]))`,
+    const refs = await this.ds.query<{ source: 'nvd' | 'osv'; id: string; modified: Date }[]>(
+      `SELECT v.source, v.id, v.modified
+         FROM (SELECT DISTINCT source, vuln_id FROM affected_packages WHERE package_key = ANY($1::text[])) a
+         JOIN vulnerabilities v ON v.source = a.source AND v.id = a.vuln_id`,
       [keys],
     );
-    return rows.map(toRecord);
+    const out: VulnRecord[] = [];
+    const missing: { source: string; id: string }[] = [];
+    for (const r of refs) {
+      const hit = this.cache.get(`${r.source}:${r.id}`);
+      if (hit && hit.modified === r.modified.getTime()) out.push(hit.record);
+      else missing.push(r);
+    }
+    if (missing.length > 0) {
+      const rows = await this.ds.query<(Row & { modified: Date })[]>(
+        `SELECT v.source, v.id, v.modified, v.record FROM vulnerabilities v
+           JOIN unnest($1::text[], $2::text[]) AS x(source, id) ON v.source = x.source AND v.id = x.id`,
+        [missing.map((m) => m.source), missing.map((m) => m.id)],
+      );
+      for (const r of rows) {
+        const record = toRecord(r);
+        this.remember(`${r.source}:${r.id}`, r.modified.getTime(), record);
+        out.push(record);
+      }
+    }
+    return out;
+  }
+
+  private readonly cache = new Map<string, { modified: number; record: VulnRecord }>();
+
+  private remember(key: string, modified: number, record: VulnRecord): void {
+    this.cache.delete(key);
+    this.cache.set(key, { modified, record });
+    // Map iteration order is insertion order: the first key is the least recently stored.
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
 
   async nvdByIds(ids: readonly string[]): Promise<NvdCve[]> {
