@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.close();
-});
+}, 30_000);
 
 function streamOf(chunks: Buffer[]): ReadableStream<Uint8Array> {
   let i = 0;
