@@ -3,7 +3,22 @@
  * climbs above `/`, absolute names are taken relative to the root. Returns the normalised path
  * (no leading or trailing slash, '' for the root) and whether the name tried to escape or was absolute.
  */
+const CLEAN = { path: '', flagged: false };
+
 export function normaliseEntryPath(name: string): { path: string; flagged: boolean } {
+  // Fast path for the common case (already clean, at most a leading "./" or a trailing "/").
+  let s = name.startsWith('./') ? name.slice(2) : name;
+  if (s.endsWith('/')) s = s.slice(0, -1);
+  if (
+    s.charCodeAt(0) !== 47 &&
+    !s.includes('//') &&
+    !s.includes('/./') &&
+    !s.includes('..') &&
+    !s.startsWith('./') &&
+    s !== '.'
+  ) {
+    return s === '' ? CLEAN : { path: s, flagged: false };
+  }
   let flagged = false;
   if (name.startsWith('/')) flagged = true;
   const out: string[] = [];

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import tarStream from 'tar-stream';
 import { classifyPath, isArchiveKind, runDetector, type DetectorKind } from '../detectors/index.js';
 import { goComponents } from '../detectors/go.js';
 import { ScanError } from '../errors.js';
 import { resolveLimits, type ScanLimits } from '../limits.js';
-import { basename, dirname, normaliseEntryPath, normaliseLinkTarget, toAbsolute } from '../paths.js';
+import { normaliseEntryPath, normaliseLinkTarget, toAbsolute } from '../paths.js';
 import {
   ANALYZER_VERSION,
   type DetectedComponent,
@@ -19,6 +18,7 @@ import {
 } from '../types.js';
 import { createDecompressor, sniffCompression } from './decompress.js';
 import { ElfScanner, isElfHead } from './elf.js';
+import { TarFormatError, TarParser, type TarEntryHeader, type TarEntrySink } from './tar.js';
 
 export interface LayerProgress {
   compressedBytesRead: number;
@@ -37,74 +37,28 @@ export interface AnalyzeLayerOptions {
   progressIntervalBytes?: number;
 }
 
-/** What tar-stream really passes (its bundled typings omit `null` types, pax and byteOffset). */
-interface TarHeader {
-  name: string;
-  size?: number;
-  mode?: number;
-  type: string | null;
-  linkname?: string | null;
-  byteOffset?: number;
-  pax?: Record<string, string> | null;
-}
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-interface EntryStream {
-  on(event: 'data', fn: (chunk: Buffer) => void): unknown;
-  on(event: 'end', fn: () => void): unknown;
-  on(event: 'error', fn: (err: Error) => void): unknown;
-  resume(): unknown;
-}
-
-interface TarExtract {
-  on(
-    event: 'entry',
-    fn: (header: TarHeader, stream: EntryStream, next: (err?: unknown) => void) => void,
-  ): unknown;
-  on(event: 'finish', fn: () => void): unknown;
-  on(event: 'error', fn: (err: unknown) => void): unknown;
-  once(event: 'drain', fn: () => void): unknown;
-  write(chunk: Buffer): boolean;
-  end(): unknown;
-  destroy(err?: Error): unknown;
-}
-
-const RECENT_WINDOW = 4 * 1024 * 1024;
-
-function fileType(t: string | null): FileType | null {
-  if (t === null) return null;
-  switch (t) {
-    case 'file':
-    case 'contiguous-file':
+function fileType(flag: string): FileType | null {
+  switch (flag) {
+    case '0':
+    case '7':
       return 'file';
-    case 'directory':
-      return 'dir';
-    case 'symlink':
-      return 'symlink';
-    case 'link':
+    case '1':
       return 'hardlink';
-    case 'character-device':
+    case '2':
+      return 'symlink';
+    case '3':
       return 'char';
-    case 'block-device':
+    case '4':
       return 'block';
-    case 'fifo':
+    case '5':
+      return 'dir';
+    case '6':
       return 'fifo';
     default:
       return null;
   }
-}
-
-function parseOctalOrBinary(buf: Buffer, off: number, len: number): number {
-  if ((buf[off] & 0x80) !== 0) {
-    // GNU base-256: big-endian, top bit of the first byte set.
-    let v = buf[off] & 0x7f;
-    for (let i = 1; i < len; i++) v = v * 256 + buf[off + i];
-    return v;
-  }
-  const s = buf
-    .toString('latin1', off, off + len)
-    .replace(/[\0 ]+.*$/s, '')
-    .trim();
-  return s ? parseInt(s, 8) || 0 : 0;
 }
 
 /**
@@ -139,8 +93,6 @@ export async function analyzeLayer(
   let nextProgress = progressEvery;
   let failure: ScanError | null = null;
   const diffHash = createHash('sha256');
-  const recent: { start: number; buf: Buffer }[] = [];
-  let recentBytes = 0;
 
   const report = () =>
     options.onProgress?.({ compressedBytesRead: compressed, uncompressedBytes: uncompressed, entries });
@@ -201,36 +153,120 @@ export async function analyzeLayer(
   }
 
   // allowUnknownFormat: accept v7 tars (no ustar magic); the header checksum still guards them.
-  const extract = tarStream.extract({ allowUnknownFormat: true } as object) as unknown as TarExtract;
-  let headerSeen = false;
+  let tarError: TarFormatError | null = null;
+  let limitError: ScanError | null = null;
 
-  const rawHeaderAt = (offset: number): Buffer | null => {
-    const out = Buffer.alloc(512);
-    let filled = 0;
-    for (const r of recent) {
-      const s = Math.max(offset + filled, r.start);
-      const e = Math.min(offset + 512, r.start + r.buf.length);
-      if (s >= e || s !== offset + filled) continue;
-      r.buf.copy(out, filled, s - r.start, e - r.start);
-      filled += e - s;
+  // A regular file being read: hashed while streaming, buffered for a detector only when its
+  // path asks for it, and scanned for version signatures when it is an ELF file.
+  class FileSink implements TarEntrySink {
+    private readonly hash = createHash('sha256');
+    private readonly buffered: Buffer[] | null;
+    private elf: ElfScanner | null = null;
+    private head: Buffer | null = null;
+    private seen = 0;
+    private bytes = 0;
+
+    constructor(
+      private readonly path: string,
+      private readonly size: number,
+      private readonly mode: number,
+      private readonly kind: DetectorKind | null,
+    ) {
+      this.buffered = kind ? [] : null;
     }
-    return filled === 512 ? out : null;
+
+    data(chunk: Buffer): void {
+      this.hash.update(chunk);
+      this.bytes += chunk.length;
+      if (this.buffered) this.buffered.push(chunk);
+      if (this.seen < 4) {
+        this.head = this.head ? Buffer.concat([this.head, chunk]) : chunk;
+        this.seen += chunk.length;
+        if (this.seen >= 4 || this.seen >= this.size) {
+          if (isElfHead(this.head)) {
+            this.elf = new ElfScanner(this.size, limits.maxGoBinaryBytes);
+            this.elf.push(this.head);
+          }
+          this.head = null;
+        }
+        return;
+      }
+      if (this.elf) this.elf.push(chunk);
+    }
+
+    end(): void | Promise<void> {
+      const sha256 = this.size === 0 ? EMPTY_SHA256 : this.hash.digest('hex');
+      const entry: FileEntry = { path: this.path, type: 'file', size: this.size, mode: this.mode, sha256 };
+      files.push(entry);
+      if (this.elf) {
+        entry.elf = true;
+        addElfSources(this.path, this.elf.end(), sha256);
+      }
+      if (!this.buffered || !this.kind) return;
+      const data = this.buffered.length === 1 ? this.buffered[0] : Buffer.concat(this.buffered, this.bytes);
+      return runDetector(this.kind, this.path, data, sha256, {
+        maxArchiveBytes: limits.maxArchiveBytes,
+        warn,
+      }).then((found) => {
+        for (const s of found) sources.push(s);
+      });
+    }
+  }
+
+  const addElfSources = (path: string, r: ReturnType<ElfScanner['end']>, sha256: string) => {
+    const abs = toAbsolute(path);
+    if (r.hits.length > 0) {
+      const components: DetectedComponent[] = r.hits.map((h) => {
+        const c: DetectedComponent = {
+          type: 'binary',
+          name: h.name,
+          version: h.version,
+          licenses: [],
+          paths: [abs],
+          sha256,
+          foundBy: 'elf-signature',
+        };
+        if (h.versionString) c.versionString = h.versionString;
+        return c;
+      });
+      sources.push({ kind: 'binary', path, components });
+    }
+    if (r.go) sources.push({ kind: 'go', path, components: goComponents(r.go, abs, sha256) });
+    else if (r.goUnresolved) {
+      sources.push({
+        kind: 'go',
+        path,
+        components: [
+          {
+            type: 'golang',
+            name: 'stdlib',
+            version: null,
+            licenses: [],
+            paths: [abs],
+            sha256,
+            foundBy: 'go-buildinfo',
+          },
+        ],
+      });
+    }
   };
 
-  const handleEntry = (header: TarHeader, stream: EntryStream, next: (err?: unknown) => void) => {
-    headerSeen = true;
-    // Entry streams are destroyed with the extractor's error when the layer fails; that error is
-    // reported once, through the pipeline.
-    stream.on('error', () => undefined);
+  const fail = (err: ScanError): null => {
+    limitError ??= err;
+    return null;
+  };
+
+  const onEntry = (header: TarEntryHeader): TarEntrySink | null => {
     entries++;
-    if (entries > limits.maxEntries) {
-      next(new ScanError('LAYER_TOO_MANY_ENTRIES', `more than ${limits.maxEntries} tar entries`, digest));
-      return;
-    }
+    if (entries > limits.maxEntries)
+      return fail(
+        new ScanError('LAYER_TOO_MANY_ENTRIES', `more than ${limits.maxEntries} tar entries`, digest),
+      );
     const name = header.name;
-    if (name.length > limits.maxPathLength || (header.linkname?.length ?? 0) > limits.maxPathLength) {
-      next(new ScanError('LAYER_PATH_TOO_LONG', `entry path longer than ${limits.maxPathLength}`, digest));
-      return;
+    if (name.length > limits.maxPathLength || header.linkname.length > limits.maxPathLength) {
+      return fail(
+        new ScanError('LAYER_PATH_TOO_LONG', `entry path longer than ${limits.maxPathLength}`, digest),
+      );
     }
     const norm = normaliseEntryPath(name);
     const path = norm.path;
@@ -241,187 +277,75 @@ export async function analyzeLayer(
         reason: name.startsWith('/') && !name.includes('..') ? 'absolute-path' : 'path-traversal',
       });
     }
-    const drain = () => {
-      stream.on('end', () => next());
-      stream.resume();
-    };
-    let type = fileType(header.type);
-    const pax = header.pax ?? null;
+    const pax = header.pax;
     const paxSparse =
-      pax && ('GNU.sparse.realsize' in pax || 'GNU.sparse.size' in pax || 'GNU.sparse.major' in pax);
-    if (type === null || paxSparse) {
-      const raw = header.byteOffset !== undefined ? rawHeaderAt(header.byteOffset - 512) : null;
-      const typeflag = raw ? String.fromCharCode(raw[156]) : '?';
-      if (typeflag === 'S' || paxSparse) {
-        // GNU sparse: never expanded, but its declared size counts against the limits, so a
-        // few-KB "sparse bomb" is treated like the gzip bomb it describes.
-        const declared = paxSparse
-          ? Number(pax['GNU.sparse.realsize'] ?? pax['GNU.sparse.size'] ?? 0)
-          : raw
-            ? parseOctalOrBinary(raw, 483, 12)
-            : 0;
-        sparseExtra += Math.max(0, declared - (header.size ?? 0));
-        flagged.push({ name, normalised: path, reason: 'sparse-entry', declaredSize: declared });
-        const err = checkSize();
-        if (err) {
-          next(err);
-          return;
-        }
-        files.push({ path, type: 'file', size: declared, mode: header.mode ?? 0 });
-      } else {
-        flagged.push({ name, normalised: path, reason: 'unsupported-entry-type' });
-      }
-      drain();
-      return;
+      pax !== null && ('GNU.sparse.realsize' in pax || 'GNU.sparse.size' in pax || 'GNU.sparse.major' in pax);
+    if (header.typeflag === 'S' || paxSparse) {
+      // GNU sparse: never expanded, but its declared size counts against the limits, so a
+      // few-KB "sparse bomb" is treated like the gzip bomb it describes.
+      const declared = paxSparse
+        ? Number(pax['GNU.sparse.realsize'] ?? pax['GNU.sparse.size'] ?? 0) || 0
+        : (header.sparseRealSize ?? 0);
+      sparseExtra += Math.max(0, declared - header.size);
+      flagged.push({ name, normalised: path, reason: 'sparse-entry', declaredSize: declared });
+      const err = checkSize();
+      if (err) return fail(err);
+      files.push({ path, type: 'file', size: declared, mode: header.mode });
+      return null;
     }
-    if (path === '') {
-      drain();
-      return;
+    let type = fileType(header.typeflag);
+    if (type === null) {
+      flagged.push({ name, normalised: path, reason: 'unsupported-entry-type' });
+      return null;
     }
-    const base = basename(path);
+    if (type === 'file' && name.endsWith('/')) type = 'dir'; // pre-POSIX directories
+    if (path === '') return null;
+    const slash = path.lastIndexOf('/');
+    const base = slash < 0 ? path : path.slice(slash + 1);
     if (base.startsWith('.wh.')) {
-      if (base === '.wh..wh..opq') opaqueDirs.push(dirname(path));
-      else if (!base.startsWith('.wh..wh.')) {
-        const dir = dirname(path);
-        const hidden = base.slice(4);
-        whiteouts.push(dir ? `${dir}/${hidden}` : hidden);
-      }
-      drain();
-      return;
+      const dir = slash < 0 ? '' : path.slice(0, slash);
+      if (base === '.wh..wh..opq') opaqueDirs.push(dir);
+      else if (!base.startsWith('.wh..wh.')) whiteouts.push(dir ? `${dir}/${base.slice(4)}` : base.slice(4));
+      return null;
     }
-    if (type === 'symlink' || type === 'hardlink') {
-      const entry: FileEntry = { path, type, size: 0, mode: header.mode ?? 0 };
-      const target = header.linkname ?? '';
-      if (type === 'hardlink') {
-        const t = normaliseLinkTarget(target);
-        entry.linkTarget = t.path;
-        if (t.flagged) {
-          flagged.push({
-            name,
-            normalised: path,
-            reason: 'link-traversal',
-            linkTarget: target,
-            normalisedTarget: t.path,
-          });
-        }
-        // Give a hard link the content hash of its target, when the target came earlier.
-        type = 'hardlink';
-      } else {
-        entry.linkTarget = target;
+    if (type === 'hardlink') {
+      const t = normaliseLinkTarget(header.linkname);
+      if (t.flagged) {
+        flagged.push({
+          name,
+          normalised: path,
+          reason: 'link-traversal',
+          linkTarget: header.linkname,
+          normalisedTarget: t.path,
+        });
       }
-      files.push(entry);
-      drain();
-      return;
+      files.push({ path, type, size: 0, mode: header.mode, linkTarget: t.path });
+      return null;
+    }
+    if (type === 'symlink') {
+      files.push({ path, type, size: 0, mode: header.mode, linkTarget: header.linkname });
+      return null;
     }
     if (type !== 'file') {
-      files.push({ path, type, size: 0, mode: header.mode ?? 0 });
-      drain();
-      return;
+      files.push({ path, type, size: 0, mode: header.mode });
+      return null;
     }
-
-    const size = header.size ?? 0;
     let kind: DetectorKind | null = classifyPath(path);
     if (kind) {
       const cap = isArchiveKind(kind) ? limits.maxArchiveBytes : limits.maxMetadataFileBytes;
-      if (size > cap) {
+      if (header.size > cap) {
         warn({
           code: kind === 'java' ? 'ARCHIVE_TOO_LARGE' : 'METADATA_TOO_LARGE',
           path: toAbsolute(path),
-          message: `${size} bytes exceeds the ${cap}-byte limit; not inspected`,
+          message: `${header.size} bytes exceeds the ${cap}-byte limit; not inspected`,
         });
         kind = null;
       }
     }
-    const hash = createHash('sha256');
-    const buffered: Buffer[] | null = kind ? [] : null;
-    let elf: ElfScanner | null = null;
-    let head: Buffer | null = null; // only while fewer than 4 bytes have been seen
-    let seen = 0;
-    stream.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
-      if (buffered) buffered.push(chunk);
-      if (seen < 4) {
-        head = head ? Buffer.concat([head, chunk]) : chunk;
-        seen += chunk.length;
-        if (seen >= 4 || seen >= size) {
-          if (isElfHead(head)) {
-            elf = new ElfScanner(size, limits.maxGoBinaryBytes);
-            elf.push(head);
-          }
-          head = null;
-        }
-        return;
-      }
-      if (elf) elf.push(chunk);
-    });
-    stream.on('end', () => {
-      const sha256 = hash.digest('hex');
-      const entry: FileEntry = { path, type: 'file', size, mode: header.mode ?? 0, sha256 };
-      files.push(entry);
-      const abs = toAbsolute(path);
-      const finishElf = () => {
-        if (!elf) return;
-        entry.elf = true;
-        const r = elf.end();
-        if (r.hits.length > 0) {
-          const components: DetectedComponent[] = r.hits.map((h) => {
-            const c: DetectedComponent = {
-              type: 'binary',
-              name: h.name,
-              version: h.version,
-              licenses: [],
-              paths: [abs],
-              sha256,
-              foundBy: 'elf-signature',
-            };
-            if (h.versionString) c.versionString = h.versionString;
-            return c;
-          });
-          sources.push({ kind: 'binary', path, components });
-        }
-        if (r.go) sources.push({ kind: 'go', path, components: goComponents(r.go, abs, sha256) });
-        else if (r.goUnresolved) {
-          sources.push({
-            kind: 'go',
-            path,
-            components: [
-              {
-                type: 'golang',
-                name: 'stdlib',
-                version: null,
-                licenses: [],
-                paths: [abs],
-                sha256,
-                foundBy: 'go-buildinfo',
-              },
-            ],
-          });
-        }
-      };
-      finishElf();
-      if (!buffered || !kind) {
-        next();
-        return;
-      }
-      const data = buffered.length === 1 ? buffered[0] : Buffer.concat(buffered);
-      runDetector(kind, path, data, sha256, { maxArchiveBytes: limits.maxArchiveBytes, warn }).then(
-        (found) => {
-          for (const s of found) sources.push(s);
-          next();
-        },
-        (err: unknown) => next(err),
-      );
-    });
+    return new FileSink(path, header.size, header.mode, kind);
   };
 
-  extract.on('entry', handleEntry);
-
-  const finished = new Promise<void>((resolve, reject) => {
-    extract.on('finish', () => resolve());
-    extract.on('error', (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))));
-  });
-  // Avoid an unhandled rejection when the pipeline fails first; the error is reported below.
-  finished.catch(() => undefined);
+  const parser = new TarParser(onEntry);
 
   // The sink only queues: zlib's output callback returns at once and starts inflating the next
   // block on the thread pool while this thread hashes and parses the queued bytes, so
@@ -429,55 +353,71 @@ export async function analyzeLayer(
   const queue: Buffer[] = [];
   let queuedBytes = 0;
   let blockedWrite: ((err?: Error | null) => void) | null = null;
-  let draining = false;
+  let waiting = false;
   let scheduled = false;
   let flushWaiter: (() => void) | null = null;
   const QUEUE_LIMIT = 4 * 1024 * 1024;
 
-  const consume = (chunk: Buffer): boolean => {
+  const currentError = (): Error | null => failure ?? limitError ?? tarError;
+
+  const consume = (chunk: Buffer): Promise<void> | undefined => {
     diffHash.update(chunk);
-    recent.push({ start: uncompressed, buf: chunk });
-    recentBytes += chunk.length;
-    while (recent.length > 2 && recentBytes - recent[0].buf.length > RECENT_WINDOW)
-      recentBytes -= recent.shift()!.buf.length;
     uncompressed += chunk.length;
     const err = checkSize();
     if (err) {
       failure = err;
-      return true;
+      return undefined;
     }
     if (uncompressed >= nextProgress) {
       nextProgress = uncompressed + progressEvery;
       report();
     }
-    return extract.write(chunk);
+    try {
+      return parser.write(chunk);
+    } catch (e) {
+      if (e instanceof TarFormatError) tarError = e;
+      else throw e;
+      return undefined;
+    }
   };
 
   const pump = () => {
     scheduled = false;
-    if (draining) return;
-    while (queue.length > 0 && !failure) {
+    if (waiting) return;
+    while (queue.length > 0 && !currentError()) {
       const chunk = queue.shift()!;
       queuedBytes -= chunk.length;
-      if (!consume(chunk)) {
-        draining = true;
-        extract.once('drain', () => {
-          draining = false;
-          pump();
-        });
+      const p = consume(chunk);
+      if (p) {
+        waiting = true;
+        p.then(
+          () => {
+            waiting = false;
+            pump();
+          },
+          (e: unknown) => {
+            waiting = false;
+            if (e instanceof TarFormatError) tarError = e;
+            else
+              failure = new ScanError('LAYER_CORRUPT', e instanceof Error ? e.message : String(e), digest, {
+                cause: e,
+              });
+            pump();
+          },
+        );
         break;
       }
     }
-    if (failure) {
+    if (currentError()) {
       queue.length = 0;
       queuedBytes = 0;
     }
-    if (blockedWrite && (queuedBytes < QUEUE_LIMIT || failure)) {
+    if (blockedWrite && (queuedBytes < QUEUE_LIMIT || currentError())) {
       const cb = blockedWrite;
       blockedWrite = null;
-      cb(failure);
+      cb(currentError());
     }
-    if (queue.length === 0 && !draining && flushWaiter) {
+    if (queue.length === 0 && !waiting && flushWaiter) {
       const w = flushWaiter;
       flushWaiter = null;
       w();
@@ -487,8 +427,9 @@ export async function analyzeLayer(
   const sink = new Writable({
     highWaterMark: 1024 * 1024,
     write(chunk: Buffer, _enc, cb) {
-      if (failure) {
-        cb(failure);
+      const err = currentError();
+      if (err) {
+        cb(err);
         return;
       }
       queue.push(chunk);
@@ -502,17 +443,19 @@ export async function analyzeLayer(
     },
     final(cb) {
       const end = () => {
-        if (failure) {
-          cb(failure);
+        const err = currentError();
+        if (err) {
+          cb(err);
           return;
         }
-        extract.end();
-        finished.then(
-          () => cb(),
-          (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))),
-        );
+        try {
+          parser.end();
+          cb();
+        } catch (e) {
+          cb(e instanceof Error ? e : new Error(String(e)));
+        }
       };
-      if (queue.length === 0 && !draining) end();
+      if (queue.length === 0 && !waiting) end();
       else {
         flushWaiter = end;
         if (!scheduled) {
@@ -521,9 +464,6 @@ export async function analyzeLayer(
         }
       }
     },
-  });
-  extract.on('error', (err: unknown) => {
-    if (!sink.destroyed) sink.destroy(err instanceof Error ? err : new Error(String(err)));
   });
 
   const decompressor = createDecompressor(compression);
@@ -535,8 +475,7 @@ export async function analyzeLayer(
     if (decompressor) await pipeline(Readable.from(replay(), { objectMode: false }), decompressor, sink);
     else await pipeline(Readable.from(replay(), { objectMode: false }), sink);
   } catch (err) {
-    extract.destroy();
-    throw classifyError(err, failure, headerSeen, digest, decompressor !== null, compression);
+    throw classifyError(err, currentError(), digest, decompressor !== null, compression);
   } finally {
     source.destroy();
   }
@@ -581,16 +520,33 @@ function resolveHardlinks(files: FileEntry[]): void {
 
 function classifyError(
   err: unknown,
-  failure: ScanError | null,
-  headerSeen: boolean,
+  known: Error | null,
   digest: string,
   compressed: boolean,
   compression: string,
 ): ScanError {
-  if (failure) return failure;
-  if (err instanceof ScanError) return err;
-  const e = err instanceof Error ? err : new Error(String(err));
+  const e = known ?? (err instanceof Error ? err : new Error(String(err)));
   if (e instanceof ScanError) return e;
+  if (e instanceof TarFormatError) {
+    if (e.beforeFirstEntry) {
+      return new ScanError(
+        'LAYER_NOT_TAR',
+        `the ${compressed ? 'decompressed ' : ''}content is not a tar archive: ${e.message}`,
+        digest,
+        {
+          cause: e,
+        },
+      );
+    }
+    return new ScanError(
+      'LAYER_CORRUPT',
+      /Unexpected end/.test(e.message)
+        ? 'tar stream ends in the middle of an entry (truncated layer)'
+        : `corrupt tar: ${e.message}`,
+      digest,
+      { cause: e },
+    );
+  }
   const code = (e as NodeJS.ErrnoException).code ?? '';
   if (
     code.startsWith('Z_') ||
@@ -603,28 +559,6 @@ function classifyError(
       digest,
       { cause: e },
     );
-  }
-  if (/tar header|Invalid header|unknown format|Header exceeds/i.test(e.message)) {
-    return headerSeen
-      ? new ScanError('LAYER_CORRUPT', `invalid tar header after the first entry: ${e.message}`, digest, {
-          cause: e,
-        })
-      : new ScanError(
-          'LAYER_NOT_TAR',
-          `the ${compressed ? 'decompressed ' : ''}content is not a tar archive: ${e.message}`,
-          digest,
-          { cause: e },
-        );
-  }
-  if (/Unexpected end of data/i.test(e.message)) {
-    return headerSeen
-      ? new ScanError(
-          'LAYER_CORRUPT',
-          'tar stream ends in the middle of an entry (truncated layer)',
-          digest,
-          { cause: e },
-        )
-      : new ScanError('LAYER_NOT_TAR', 'the content is too short to be a tar archive', digest, { cause: e });
   }
   return new ScanError('LAYER_CORRUPT', e.message, digest, { cause: e });
 }

@@ -29,6 +29,7 @@ const HEAD_BYTES = 4096;
 const BEFORE = 80;
 const AFTER = 200;
 const GO_WINDOW = 64 * 1024;
+const SCAN_PIECE = 16 * 1024;
 
 const ANCHORS = new Map<string, BinarySignature[]>();
 for (const sig of BINARY_SIGNATURES) {
@@ -164,7 +165,15 @@ export class ElfScanner {
   }
 
   private scan(chunk: Buffer, from: number, to: number, fileOffset: number): void {
-    const s = chunk.toString('latin1', from, to);
+    // Small pieces keep the temporary strings in V8's young generation, where dropping them is
+    // nearly free; 128 KiB strings would land in large-object space and cost full collections.
+    for (let a = from; a < to; a += SCAN_PIECE) {
+      const b = Math.min(to, a + SCAN_PIECE);
+      this.scanPiece(chunk.toString('latin1', a, b), fileOffset + (a - from));
+    }
+  }
+
+  private scanPiece(s: string, fileOffset: number): void {
     if (this.pending.length > 0) this.feedPending(s);
     const contiguous = this.tailEnd === fileOffset && this.tail.length > 0;
     if (contiguous) {
@@ -184,7 +193,7 @@ export class ElfScanner {
       this.hit(m[0], before + s, m.index + before.length);
     }
     this.tail = s.length >= BEFORE ? s.slice(-BEFORE) : (contiguous ? this.tail + s : s).slice(-BEFORE);
-    this.tailEnd = fileOffset + (to - from);
+    this.tailEnd = fileOffset + s.length;
   }
 
   private hit(anchor: string, text: string, index: number): void {
