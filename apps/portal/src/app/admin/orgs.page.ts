@@ -6,6 +6,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
 import { firstValueFrom } from 'rxjs';
 import { toApiError } from '../core/api-error.js';
@@ -13,13 +14,18 @@ import { API, seg } from '../core/api-url.js';
 import { formatDate } from '../shared/dates.js';
 import { ErrorBanner } from '../shared/error-banner.js';
 import { PagedList } from '../shared/paged.js';
+import { addonDescription, scanningAddon } from '../org/billing.js';
 
 interface AdminOrg {
   id: string;
   slug: string;
   createdAt: string;
-  addons?: { scanning?: { enabled: boolean; source?: string; endsAt?: string | null } };
-  scanning?: { enabled: boolean; source?: string; endsAt?: string | null };
+}
+
+interface PlatformAddon {
+  addon: string;
+  enabled: boolean;
+  default: boolean;
 }
 
 /** Platform admin: every organization, with hand grants of the scanning add-on (trials, comps). */
@@ -33,12 +39,25 @@ interface AdminOrg {
     MatInputModule,
     MatPaginatorModule,
     MatProgressBarModule,
+    MatSlideToggleModule,
     MatTableModule,
     ErrorBanner,
   ],
   template: `
     <div class="page">
       <header class="page-header"><h1>Organizations</h1></header>
+      @if (instance(); as i) {
+        <section class="instance" aria-labelledby="instance-title">
+          <h2 id="instance-title">Scanning on this installation</h2>
+          <mat-slide-toggle
+            [checked]="i.enabled"
+            (change)="setInstance($event.checked)"
+            data-testid="instance-scanning"
+            >Scanning add-on available
+            {{ i.enabled ? '(on)' : '(off for every organization)' }}</mat-slide-toggle
+          >
+        </section>
+      }
       <dd-error-banner [message]="error()" />
       @if (done()) {
         <p role="status">{{ done() }}</p>
@@ -62,7 +81,7 @@ interface AdminOrg {
             </ng-container>
             <ng-container matColumnDef="scanning">
               <th mat-header-cell *matHeaderCellDef scope="col">Scanning add-on</th>
-              <td mat-cell *matCellDef="let o">{{ scanningText(o) }}</td>
+              <td mat-cell *matCellDef="let o">{{ addons()[o.slug] ?? '…' }}</td>
             </ng-container>
             <ng-container matColumnDef="grant">
               <th mat-header-cell *matHeaderCellDef scope="col">Grant</th>
@@ -102,7 +121,7 @@ interface AdminOrg {
           [pageIndex]="list.pageIndex()"
           [pageSize]="list.pageSize()"
           [pageSizeOptions]="[20, 50, 100]"
-          (page)="list.page($event)"
+          (page)="onPage($event)"
           aria-label="Organization pages"
         />
       }
@@ -128,20 +147,54 @@ export class AdminOrgsPage {
   );
   protected readonly columns = ['slug', 'createdAt', 'scanning', 'grant'];
   protected until: Record<string, string> = {};
+  protected readonly addons = signal<Record<string, string | undefined>>({});
+  protected readonly instance = signal<PlatformAddon | undefined>(undefined);
   protected readonly error = signal<string | undefined>(undefined);
   protected readonly done = signal<string | undefined>(undefined);
   protected readonly fmt = formatDate;
 
   constructor() {
-    void this.list.reload();
+    void this.reload();
+    void firstValueFrom(this.http.get<PlatformAddon>(`${API}/admin/addons/scanning`)).then(
+      (i) => this.instance.set(i),
+      () => this.instance.set(undefined),
+    );
   }
 
-  protected scanningText(o: AdminOrg): string {
-    const s = o.addons?.scanning ?? o.scanning;
-    if (!s) return '—';
-    return s.enabled
-      ? `enabled${s.source ? ` (${s.source})` : ''}${s.endsAt ? ` until ${formatDate(s.endsAt)}` : ''}`
-      : 'not enabled';
+  protected async reload(): Promise<void> {
+    await this.list.reload();
+    const out: Record<string, string | undefined> = {};
+    await Promise.all(
+      this.list.items().map(async (o) => {
+        try {
+          const a = scanningAddon(
+            await firstValueFrom(this.http.get<unknown>(`${API}/admin/orgs/${seg(o.slug)}/addons`)),
+          );
+          out[o.slug] = addonDescription(a);
+        } catch {
+          out[o.slug] = '—';
+        }
+      }),
+    );
+    this.addons.set(out);
+  }
+
+  protected async onPage(e: { pageIndex: number; pageSize: number }): Promise<void> {
+    await this.list.page(e);
+    await this.reload();
+  }
+
+  protected async setInstance(enabled: boolean): Promise<void> {
+    this.error.set(undefined);
+    try {
+      this.instance.set(
+        await firstValueFrom(this.http.put<PlatformAddon>(`${API}/admin/addons/scanning`, { enabled })),
+      );
+      this.done.set(`Scanning ${enabled ? 'enabled' : 'turned off'} for the installation.`);
+      await this.reload();
+    } catch (e) {
+      this.error.set(toApiError(e).message);
+    }
   }
 
   protected async grant(o: AdminOrg, enabled: boolean): Promise<void> {
@@ -153,7 +206,7 @@ export class AdminOrgsPage {
     try {
       await firstValueFrom(this.http.put(`${API}/admin/orgs/${seg(o.slug)}/addons/scanning`, body));
       this.done.set(`Scanning ${enabled ? 'granted to' : 'revoked from'} ${o.slug}.`);
-      await this.list.reload();
+      await this.reload();
     } catch (e) {
       this.error.set(toApiError(e).message);
     }

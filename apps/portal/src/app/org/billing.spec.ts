@@ -1,19 +1,40 @@
 import { describe, expect, it } from '@jest/globals';
 import { addonDescription, safeRedirect, scanningAddon } from './billing.js';
 
+const status = {
+  addon: 'scanning',
+  enabled: true,
+  reason: 'grant',
+  message: 'Scanning is enabled.',
+  endsAt: null,
+  instanceEnabled: true,
+  billingConfigured: true,
+  sources: [
+    {
+      source: 'grant',
+      scope: 'org' as const,
+      status: 'active',
+      active: true,
+      reason: 'grant',
+      endsAt: null,
+      periodEnd: null,
+      updatedAt: null,
+    },
+  ],
+};
+
 describe('scanning add-on state', () => {
-  it('reads the shapes the API may answer', () => {
-    expect(scanningAddon({ enabled: true, source: 'grant' }).enabled).toBe(true);
-    expect(scanningAddon({ scanning: { enabled: true } }).enabled).toBe(true);
-    expect(scanningAddon({ items: [{ addon: 'scanning', enabled: true }] }).enabled).toBe(true);
-    expect(scanningAddon([{ addon: 'other', enabled: true }]).enabled).toBe(false);
-    expect(scanningAddon({ active: true }).enabled).toBe(true);
+  it('reads the list and the single answer', () => {
+    expect(scanningAddon({ items: [status] }).enabled).toBe(true);
+    expect(scanningAddon(status).message).toBe('Scanning is enabled.');
+    expect(scanningAddon({ items: [{ ...status, addon: 'other' }] }).enabled).toBe(false);
     expect(scanningAddon(null).enabled).toBe(false);
   });
 
-  it('describes it', () => {
-    expect(addonDescription({ enabled: false })).toBe('Not enabled');
-    expect(addonDescription({ enabled: true, source: 'stripe' })).toBe('Enabled through your subscription');
+  it('describes it with its sources', () => {
+    expect(addonDescription(status)).toBe('Enabled (granted by the platform)');
+    expect(addonDescription({ ...status, enabled: false })).toBe('Not enabled');
+    expect(addonDescription({ ...status, instanceEnabled: false })).toBe('Turned off for this installation');
   });
 
   it('follows only https or same-origin redirects', () => {

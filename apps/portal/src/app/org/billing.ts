@@ -1,61 +1,74 @@
 /**
- * The scanning add-on's state as the billing issue describes it: an entitlement from a Stripe
- * subscription, a platform admin's grant, or a license key, which can end.
+ * The add-on and billing shapes of issue 6, mirrored from libs/contracts/src/billing.ts (the
+ * AddonStatusResponse the API answers); import them from `@drydock/contracts` once that file is
+ * exported there.
  */
-export interface AddonState {
-  addon?: string;
-  enabled: boolean;
-  /** 'stripe' | 'grant' | 'license' (issue 6). */
-  source?: string | null;
-  status?: string | null;
-  endsAt?: string | null;
-  periodEnd?: string | null;
-  stripeCustomer?: boolean;
-  hasCustomer?: boolean;
+export interface AddonSourceStatus {
+  source: string;
+  scope: 'org' | 'install';
+  status: string;
+  active: boolean;
+  reason: string;
+  endsAt: string | null;
+  periodEnd: string | null;
+  updatedAt: string | null;
 }
 
-/** One add-on out of `{enabled…}`, `{scanning: {…}}`, `{items: […]}` or `[…]`. */
+export interface AddonState {
+  addon: string;
+  enabled: boolean;
+  reason: string;
+  /** A sentence for people: what the state means and how an owner or admin enables it. */
+  message: string;
+  endsAt: string | null;
+  instanceEnabled: boolean;
+  billingConfigured: boolean;
+  sources: AddonSourceStatus[];
+}
+
+const OFF: AddonState = {
+  addon: 'scanning',
+  enabled: false,
+  reason: 'not_enabled',
+  message: '',
+  endsAt: null,
+  instanceEnabled: true,
+  billingConfigured: false,
+  sources: [],
+};
+
+/** The scanning add-on out of `GET /orgs/{org}/addons` (`{items}`) or `GET …/addons/scanning`. */
 export function scanningAddon(body: unknown): AddonState {
-  const pick = (v: unknown): AddonState | undefined => {
-    if (typeof v !== 'object' || v === null) return undefined;
-    const o = v as Record<string, unknown>;
-    if (typeof o['enabled'] === 'boolean') return o as unknown as AddonState;
-    if (typeof o['active'] === 'boolean') return { ...(o as object), enabled: o['active'] };
-    return undefined;
-  };
-  if (Array.isArray(body)) {
-    const hit: unknown = (body as unknown[]).find((a) => {
-      const o = a as { addon?: string; name?: string } | null;
-      return o?.addon === 'scanning' || o?.name === 'scanning';
-    });
-    return pick(hit) ?? { enabled: false };
+  if (typeof body !== 'object' || body === null) return OFF;
+  const o = body as { items?: unknown[]; addon?: string; enabled?: unknown };
+  if (Array.isArray(o.items)) {
+    const hit = o.items.find((a) => (a as { addon?: string } | null)?.addon === 'scanning');
+    return hit ? scanningAddon(hit) : OFF;
   }
-  if (typeof body === 'object' && body !== null) {
-    const o = body as Record<string, unknown>;
-    return (
-      pick(o['scanning']) ??
-      (Array.isArray(o['items']) ? scanningAddon(o['items']) : undefined) ??
-      pick(o) ?? { enabled: false }
-    );
-  }
-  return { enabled: false };
+  if (typeof o.enabled !== 'boolean') return OFF;
+  return { ...OFF, ...(o as Partial<AddonState>), sources: (o as Partial<AddonState>).sources ?? [] };
+}
+
+const SOURCE_LABEL: Record<string, string> = {
+  stripe: 'Stripe subscription',
+  grant: 'granted by the platform',
+  license: 'license key',
+};
+
+export function sourceLabel(s: AddonSourceStatus): string {
+  const base = SOURCE_LABEL[s.source] ?? s.source;
+  return s.scope === 'install' ? `${base} (whole installation)` : base;
 }
 
 export function addonDescription(a: AddonState): string {
+  if (!a.instanceEnabled) return 'Turned off for this installation';
   if (!a.enabled) return 'Not enabled';
-  const via =
-    a.source === 'stripe'
-      ? 'through your subscription'
-      : a.source === 'grant'
-        ? 'granted by the platform'
-        : a.source === 'license'
-          ? 'by license key'
-          : '';
-  const end = a.endsAt ?? a.periodEnd;
-  return ['Enabled', via, end ? `until ${new Date(end).toLocaleDateString()}` : ''].filter(Boolean).join(' ');
+  const active = a.sources.filter((s) => s.active).map(sourceLabel);
+  const end = a.endsAt ? `until ${new Date(a.endsAt).toLocaleDateString()}` : '';
+  return ['Enabled', active.length ? `(${active.join(', ')})` : '', end].filter(Boolean).join(' ');
 }
 
-/** Only https Stripe pages (or this origin, for self-hosted test doubles) are followed. */
+/** Only https pages (Stripe) or this origin are followed after checkout/portal calls. */
 export function safeRedirect(url: unknown, origin: string): string | undefined {
   if (typeof url !== 'string') return undefined;
   try {

@@ -1,35 +1,32 @@
-import type { Layer, LayerComponent } from './repo-types.js';
+import type { Layer, LayerComponent, LayersResponse } from './repo-types.js';
 
 export interface LayerRow {
   index: number;
   digest: string | null;
   createdBy: string;
   size: number | null;
-  empty: boolean;
+  /** False when the scanner could not read the layer (the reason says why). */
+  scanned: boolean;
+  reason: string | undefined;
   added: LayerComponent[];
   removed: LayerComponent[];
 }
 
 /**
- * Layers in build order (issue 6: `createdBy` is the Dockerfile command). History entries of the
- * Docker builder carry a `/bin/sh -c #(nop) ` prefix for metadata-only steps, which is noise here.
+ * Layers in build order (issue 6: `createdBy` is the Dockerfile command). Accepts the contract's
+ * `{layers}` answer or a bare list.
  */
-export function layerRows(body: unknown): LayerRow[] {
-  const raw: Layer[] = Array.isArray(body)
-    ? (body as Layer[])
-    : typeof body === 'object' && body !== null
-      ? (((body as Record<string, unknown>)['layers'] ??
-          (body as Record<string, unknown>)['items'] ??
-          []) as Layer[])
-      : [];
+export function layerRows(body: LayersResponse | Layer[] | null | undefined): LayerRow[] {
+  const raw: Partial<Layer>[] = Array.isArray(body) ? body : (body?.layers ?? []);
   return raw
     .map((l, i) => ({
       index: typeof l.index === 'number' ? l.index : i,
       digest: l.digest ?? null,
       createdBy: cleanCommand(l.createdBy),
       size: l.size ?? null,
-      empty: l.empty ?? l.emptyLayer ?? false,
-      added: l.components ?? l.added ?? l.introduced ?? [],
+      scanned: l.status !== 'not-scanned',
+      reason: l.reason,
+      added: l.components ?? [],
       removed: l.removed ?? [],
     }))
     .sort((a, b) => a.index - b.index);

@@ -18,7 +18,7 @@ import { formatBytes } from '../shared/dates.js';
 import { ErrorBanner } from '../shared/error-banner.js';
 import { Loadable } from '../shared/state.js';
 import { type LayerRow, defaultLayer, layerRows } from './layers.js';
-import type { LayerComponent } from './repo-types.js';
+import type { LayerComponent, LayersResponse } from './repo-types.js';
 import { layerComponentCounts, shieldFor } from './severity.js';
 import { ShieldBadge } from './shield.js';
 
@@ -48,9 +48,7 @@ import { ShieldBadge } from './shield.js';
                 data-testid="layer"
               >
                 <span class="num">{{ l.index + 1 }}</span>
-                <code class="cmd">{{
-                  l.createdBy || (l.empty ? '(metadata only)' : '(no command recorded)')
-                }}</code>
+                <code class="cmd">{{ l.createdBy || '(no command recorded)' }}</code>
                 <span class="info">
                   {{ l.added.length }} added{{ l.removed.length ? ', ' + l.removed.length + ' removed' : '' }}
                   @if (layerVulns(l) > 0) {
@@ -68,6 +66,9 @@ import { ShieldBadge } from './shield.js';
           <section class="layer-detail" aria-labelledby="layer-detail-title" data-testid="layer-detail">
             <h3 id="layer-detail-title">Layer {{ l.index + 1 }}</h3>
             <code class="cmd-full">{{ l.createdBy || '—' }}</code>
+            @if (!l.scanned) {
+              <p class="muted">This layer was not scanned{{ l.reason ? ': ' + l.reason : '.' }}</p>
+            }
             <h4>Introduced ({{ l.added.length }})</h4>
             @if (l.added.length === 0) {
               <p class="muted">No components.</p>
@@ -83,7 +84,7 @@ import { ShieldBadge } from './shield.js';
                   >
                     {{ c.name }} {{ c.version ?? '' }}
                   </button>
-                  <span class="muted">{{ c.type ?? '' }}</span>
+                  <span class="muted">{{ c.type }}</span>
                   <dd-shield status="completed" [counts]="counts(c)" />
                 </li>
               }
@@ -198,7 +199,7 @@ export class LayersView {
 
   private async load(url: string): Promise<void> {
     const rows = await this.layers.run(async () =>
-      layerRows(await firstValueFrom(this.http.get<unknown>(`${url}/layers`))),
+      layerRows(await firstValueFrom(this.http.get<LayersResponse>(`${url}/layers`))),
     );
     if (rows) this.selected.set(defaultLayer(rows, (c) => layerComponentCounts(c).total));
   }

@@ -1,31 +1,34 @@
 import { describe, expect, it } from '@jest/globals';
 import { isActive, pollDelay, scanProgress } from './progress.js';
 
+const p = (layersDone: number, layersTotal: number, bytesRead: number, bytesTotal: number) => ({
+  layersDone,
+  layersTotal,
+  bytesRead,
+  bytesTotal,
+});
+
 describe('scanProgress', () => {
   it('prefers bytes over layers', () => {
-    expect(
-      scanProgress('scanning', { layersDone: 1, layersTotal: 4, bytesRead: 750, bytesTotal: 1000 }),
-    ).toEqual({
-      percent: 75,
-      text: '1 of 4 layers, 75%',
-    });
+    expect(scanProgress('scanning', p(1, 4, 750, 1000))).toEqual({ percent: 75, text: '1 of 4 layers, 75%' });
   });
 
-  it('falls back to layers, and accepts nested shapes', () => {
-    expect(scanProgress('scanning', { layers: { done: 1, total: 4 } }).percent).toBe(25);
-    expect(scanProgress('scanning', { bytes: { read: 5, total: 10 } }).percent).toBe(50);
+  it('falls back to layers while sizes are unknown', () => {
+    expect(scanProgress('scanning', p(1, 4, 0, 0)).percent).toBe(25);
   });
 
-  it('reads a fraction or a percentage, clamped', () => {
-    expect(scanProgress('scanning', 0.4).percent).toBe(40);
-    expect(scanProgress('scanning', 40).percent).toBe(40);
-    expect(scanProgress('scanning', 140).percent).toBe(100);
+  it('moves forward as the worker reports', () => {
+    const seen = [p(0, 2, 0, 100), p(1, 2, 40, 100), p(2, 2, 100, 100)].map(
+      (x) => scanProgress('scanning', x).percent,
+    );
+    expect(seen).toEqual([0, 40, 100]);
   });
 
-  it('is indeterminate while queued or before anything is measurable', () => {
+  it('is indeterminate while queued or before anything is measurable, clamped otherwise', () => {
     expect(scanProgress('queued', null).percent).toBeUndefined();
-    expect(scanProgress('scanning', {}).percent).toBeUndefined();
-    expect(scanProgress('scanning', { layersTotal: 0 }).percent).toBeUndefined();
+    expect(scanProgress('scanning', null)).toEqual({ percent: undefined, text: 'Scanning' });
+    expect(scanProgress('scanning', p(0, 0, 0, 0)).percent).toBeUndefined();
+    expect(scanProgress('scanning', p(3, 2, 150, 100)).percent).toBe(100);
   });
 
   it('is full when completed', () => {

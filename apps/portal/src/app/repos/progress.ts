@@ -1,4 +1,4 @@
-import type { ScanProgressRaw, ScanResult, ScanStatus } from './repo-types.js';
+import type { ScanProgress, ScanResult, ScanStatus } from './repo-types.js';
 
 export interface Progress {
   /** 0–100, or undefined when the scan has not reported anything measurable yet. */
@@ -15,26 +15,15 @@ function ratio(done: number | undefined, total: number | undefined): number | un
 
 /**
  * Scan progress from the API (issue 6: layers done / total, bytes read / total). Bytes are the
- * finer measure, so they win when both are there; a number is read as a fraction (≤ 1) or percent.
+ * finer measure, so they win; layers count when the sizes are not known yet.
  */
-export function scanProgress(status: ScanStatus, raw: ScanProgressRaw | number | null | undefined): Progress {
+export function scanProgress(status: ScanStatus, raw: ScanProgress | null | undefined): Progress {
   if (status === 'completed') return { percent: 100, text: 'Scan complete' };
   if (status === 'queued') return { percent: undefined, text: 'Waiting for a worker' };
   if (status !== 'scanning') return { percent: undefined, text: '' };
-  if (typeof raw === 'number') {
-    const pct = clamp(raw <= 1 ? raw * 100 : raw);
-    return { percent: pct, text: `${Math.round(pct)}%` };
-  }
-  const layersDone = raw?.layersDone ?? raw?.layers?.done;
-  const layersTotal = raw?.layersTotal ?? raw?.layers?.total;
-  const bytesDone = raw?.bytesRead ?? raw?.bytes?.read ?? raw?.bytes?.done;
-  const bytesTotal = raw?.bytesTotal ?? raw?.bytes?.total;
-  const pct =
-    (typeof raw?.percent === 'number' ? clamp(raw.percent) : undefined) ??
-    ratio(bytesDone, bytesTotal) ??
-    ratio(layersDone, layersTotal);
+  const pct = ratio(raw?.bytesRead, raw?.bytesTotal) ?? ratio(raw?.layersDone, raw?.layersTotal);
   const parts: string[] = [];
-  if (typeof layersTotal === 'number') parts.push(`${layersDone ?? 0} of ${layersTotal} layers`);
+  if (raw && raw.layersTotal > 0) parts.push(`${raw.layersDone} of ${raw.layersTotal} layers`);
   if (pct !== undefined) parts.push(`${Math.round(pct)}%`);
   return { percent: pct, text: parts.join(', ') || 'Scanning' };
 }

@@ -5,9 +5,13 @@ import type {
   Severity,
   SeverityCounts,
   Tag,
-  TagScanSummary,
   Vulnerability,
 } from './repo-types.js';
+
+export interface TagScanSummary {
+  status: ScanStatus;
+  counts: Partial<SeverityCounts> | null;
+}
 
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'unknown'];
 
@@ -105,10 +109,9 @@ export function shieldFor(
   }
 }
 
-/** A tag's scan fields, however the tag list nests them. */
+/** A tag's scan fields (issue 6); a tag list without them means the add-on is not there yet. */
 export function tagScan(tag: Tag): TagScanSummary {
-  const status = tag.scan?.status ?? tag.scanStatus ?? 'not_scanned';
-  return { status, counts: tag.scan?.counts ?? tag.counts ?? null };
+  return { status: tag.scanStatus ?? 'not_scanned', counts: tag.counts ?? null };
 }
 
 /** The worst shield over several (a repository's tags): red > orange > green > grey. */
@@ -197,12 +200,10 @@ export function filterParams(f: ComponentFilter): Record<string, string | undefi
   };
 }
 
-/** A layer component's vulnerability count, whichever way the API gives it. */
+/** A layer component's counts (the contract always sends them; old answers may not). */
 export function layerComponentCounts(c: LayerComponent): SeverityCounts {
   if (c.counts) return fullCounts(c.counts);
-  if (Array.isArray(c.vulnerabilities)) return countsOf(c.vulnerabilities);
-  const total = typeof c.vulnerabilities === 'number' ? c.vulnerabilities : (c.vulnerabilityCount ?? 0);
-  return { ...fullCounts({}), unknown: total, total };
+  return { ...fullCounts({}), unknown: c.vulnerabilityCount ?? 0, total: c.vulnerabilityCount ?? 0 };
 }
 
 /** The link to a vulnerability's record: the API's, else NVD for CVEs, else OSV. */

@@ -29,7 +29,7 @@ import { LayersView } from './layers.view.js';
 import { isActive, pollDelay, scanProgress } from './progress.js';
 import { platformText, shortDigest, tagUrl } from './repo-api.js';
 import { RepoStore } from './repo-store.js';
-import type { PlatformScan, ScanResult, Tag } from './repo-types.js';
+import type { PlatformScan, ScanResult, ScanStatus, Tag } from './repo-types.js';
 import { fullCounts } from './severity.js';
 import { ShieldBadge } from './shield.js';
 import { SummaryChart } from './summary-chart.js';
@@ -80,9 +80,12 @@ export class TagPage {
   protected readonly actionError = signal<string | undefined>(undefined);
   protected readonly starting = signal(false);
 
-  protected readonly status = computed(
-    () => this.scan()?.status ?? (this.scanError()?.status === 402 ? 'not_licensed' : undefined),
-  );
+  protected readonly status = computed((): ScanStatus | undefined => {
+    const err = this.scanError();
+    if (this.scan()) return this.scan()?.status;
+    if (err) return err.status === 402 ? 'not_licensed' : undefined;
+    return 'not_scanned';
+  });
   protected readonly licensed = computed(
     () => this.status() !== 'not_licensed' && this.scanError()?.status !== 402,
   );
@@ -95,23 +98,15 @@ export class TagPage {
     scanAction(this.store.level(), this.licensed(), this.active()),
   );
   protected readonly hasResults = computed(() => this.status() === 'completed' || !!this.scan()?.scannedAt);
-  protected readonly platformScans = computed(() =>
-    (this.scan()?.platforms ?? []).filter((p): p is PlatformScan => typeof p === 'object' && 'status' in p),
-  );
+  protected readonly platformScans = computed<PlatformScan[]>(() => this.scan()?.platforms ?? []);
   protected readonly tabIndex = computed(() => (this.view() === 'components' ? 1 : 0));
   protected readonly componentSearch = signal('');
 
   protected readonly digest = computed(() => this.scan()?.digest ?? this.meta()?.digest);
-  protected readonly size = computed(
-    () => this.scan()?.totalSize ?? this.scan()?.size ?? this.meta()?.totalSize,
-  );
+  protected readonly size = computed(() => this.meta()?.totalSize ?? this.scan()?.size);
   protected readonly pushedAt = computed(() => this.scan()?.pushedAt ?? this.meta()?.pushedAt);
   protected readonly pushedBy = computed(() => this.scan()?.pushedBy ?? this.meta()?.pushedBy);
-  protected readonly platform = computed(() => {
-    const p = this.scan()?.platform;
-    if (p) return platformText(p);
-    return (this.meta()?.platforms ?? []).map(platformText).join(', ');
-  });
+  protected readonly platform = computed(() => (this.meta()?.platforms ?? []).map(platformText).join(', '));
 
   protected readonly short = shortDigest;
   protected readonly bytes = formatBytes;
@@ -170,7 +165,7 @@ export class TagPage {
     } catch (e) {
       const err = toApiError(e);
       // 404 before the first scan is "not scanned", not an error.
-      if (err.status === 404) this.scan.set({ status: 'not_scanned' });
+      if (err.status === 404) this.scan.set(undefined);
       else this.scanError.set(err);
     }
     const delay = pollDelay(this.scan());
@@ -183,7 +178,7 @@ export class TagPage {
     try {
       await firstValueFrom(this.http.post(`${this.url()}/scan`, {}));
       // Show the queued state at once; polling takes it from there.
-      this.scan.update((s) => ({ ...(s ?? {}), status: 'queued', progress: null }));
+      this.scan.update((s) => (s ? { ...s, status: 'queued', progress: null } : s));
       await this.loadScan();
     } catch (e) {
       this.actionError.set(toApiError(e).message);
