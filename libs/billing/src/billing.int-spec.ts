@@ -404,6 +404,35 @@ describe('grants, licenses and the installation switch', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes the billing and add-on routes with their request bodies', async () => {
+    const doc = (await api.get('/api/docs-json')).body as {
+      paths: Record<string, Record<string, { tags?: string[]; requestBody?: unknown }>>;
+    };
+    const expected: [string, string, boolean][] = [
+      ['/api/v1/orgs/{org}/addons', 'get', false],
+      ['/api/v1/orgs/{org}/addons/scanning', 'get', false],
+      ['/api/v1/orgs/{org}/addons/license', 'put', true],
+      ['/api/v1/orgs/{org}/addons/license', 'delete', false],
+      ['/api/v1/orgs/{org}/billing/checkout', 'post', true],
+      ['/api/v1/orgs/{org}/billing/portal', 'post', false],
+      ['/api/v1/billing/stripe/webhook', 'post', true],
+      ['/api/v1/admin/addons/scanning', 'put', true],
+      ['/api/v1/admin/orgs/{slug}/addons/scanning', 'put', true],
+      ['/api/v1/admin/orgs/{slug}/addons', 'get', false],
+    ];
+    for (const [path, method, body] of expected) {
+      const op = doc.paths[path]?.[method];
+      expect({ path, method, found: !!op, body: !!op?.requestBody }).toEqual({
+        path,
+        method,
+        found: true,
+        body,
+      });
+    }
+  });
+});
+
 describe('an installation without Stripe, with an installation-wide license key', () => {
   let bare: TestApp;
   let bareApi: ApiClient;
