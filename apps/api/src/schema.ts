@@ -6,4 +6,11 @@ import { scanningSchema } from '@drydock/scanning';
 import { vulndbSchema } from '@drydock/vulndb';
 
 /** Every lib's entities and migrations, in timestamp order: the one schema of the database. */
-export const drydockSchema = mergeSchema(platformSchema, identitySchema, registrySchema, billingSchema, vulndbSchema, scanningSchema);
+export const drydockSchema = mergeSchema(
+  platformSchema,
+  identitySchema,
+  registrySchema,
+  billingSchema,
+  vulndbSchema,
+  scanningSchema,
+);
