@@ -119,13 +119,12 @@ describe('NVD CPE matching of binaries', () => {
       component: { type: 'binary', name: 'busybox', version: '1.35.0' },
       paths: ['/bin/busybox'],
       layerIndex: 0,
-      matchedBy: [
-        {
-          source: 'nvd',
-          recordId: 'CVE-2024-0001',
-          criteria: 'cpe:2.3:a:busybox:busybox:*:*:*:*:*:*:*:* (< 1.36.0)',
-        },
-      ],
+      matchedBy: {
+        source: 'nvd',
+        recordId: 'CVE-2024-0001',
+        criteria: 'cpe:2.3:a:busybox:busybox:*:*:*:*:*:*:*:* (< 1.36.0)',
+      },
+      matches: [{ source: 'nvd', recordId: 'CVE-2024-0001' }],
     });
   });
 
@@ -326,6 +325,8 @@ describe('distro packages', () => {
       ['CVE-2024-0010', ['DEBIAN-CVE-2024-0010', 'DSA-1-1']],
       ['CVE-2024-0011', ['DSA-1-1']],
     ]);
+    expect(findings[0].matchedBy.recordId).toBe('DEBIAN-CVE-2024-0010');
+    expect(findings[0].matches.map((m) => m.recordId).sort()).toEqual(['DEBIAN-CVE-2024-0010', 'DSA-1-1']);
   });
 });
 
@@ -372,14 +373,12 @@ describe('alias merging and severity', () => {
       summary: 'Lodash versions prior to 4.17.21 are vulnerable to Command Injection.',
       fixedVersion: '4.17.21',
       component: { type: 'npm', name: 'lodash', version: '4.17.15', purl: 'pkg:npm/lodash@4.17.15' },
-      matchedBy: [
-        {
-          source: 'osv',
-          recordId: 'GHSA-xxxx-yyyy-zzzz',
-          package: 'npm/lodash',
-          range: 'ECOSYSTEM introduced=0 fixed=4.17.21',
-        },
-      ],
+      matchedBy: {
+        source: 'osv',
+        recordId: 'GHSA-xxxx-yyyy-zzzz',
+        package: 'npm/lodash',
+        range: 'ECOSYSTEM introduced=0 fixed=4.17.21',
+      },
     });
   });
 

@@ -376,7 +376,10 @@ export function buildFinding(id: string, hits: Hit[], c: MatchComponent, nvd: Nv
   const osvHitsOnly = hits.filter((h) => h.record.source === 'osv');
   const fixedVersion = minFixed(osvHitsOnly.length > 0 ? osvHitsOnly : hits);
   const versionUnknown = hits.every((h) => h.versionUnknown);
-  const matchedBy = [...new Map(hits.map((h) => [JSON.stringify(h.match), h.match])).values()];
+  const matches = [...new Map(hits.map((h) => [JSON.stringify(h.match), h.match])).values()];
+  // The deciding match: the ecosystem's own advisory (GHSA, DEBIAN-CVE) before a DSA, OSV before NVD.
+  const rank = (m: FindingMatch): number => (m.source === 'nvd' ? 2 : /^(DSA|DLA)-/.test(m.recordId) ? 1 : 0);
+  const matchedBy = [...matches].sort((a, b) => rank(a) - rank(b))[0];
   const finding: Finding = {
     id,
     aliases: [...aliases].sort(),
@@ -390,6 +393,7 @@ export function buildFinding(id: string, hits: Hit[], c: MatchComponent, nvd: Nv
     paths: c.paths ?? [],
     layerIndex: c.layerIndex ?? null,
     matchedBy,
+    matches,
   };
   if (versionUnknown) finding.versionUnknown = true;
   return finding;

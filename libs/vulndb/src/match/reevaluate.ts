@@ -66,7 +66,7 @@ function sameContent(a: Finding, b: Finding): boolean {
     a.summary === b.summary &&
     a.fixedVersion === b.fixedVersion &&
     a.aliases.join() === b.aliases.join() &&
-    JSON.stringify(a.matchedBy) === JSON.stringify(b.matchedBy) &&
+    JSON.stringify(a.matches) === JSON.stringify(b.matches) &&
     !!a.versionUnknown === !!b.versionUnknown
   );
 }

@@ -174,6 +174,9 @@ export interface Finding {
   component: { type: string; name: string; version: string | null; purl: string | null };
   paths: string[];
   layerIndex: number | null;
-  matchedBy: FindingMatch[];
+  /** Why it matched: the deciding record and its range or CPE criterion. */
+  matchedBy: FindingMatch;
+  /** Every record and range that matched (e.g. a DEBIAN-CVE record and a DSA). */
+  matches: FindingMatch[];
   versionUnknown?: boolean;
 }
