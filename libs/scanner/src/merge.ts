@@ -145,13 +145,20 @@ export function mergeLayers(inputs: MergeLayerInput[]): MergeResult {
         for (const p of [...view.keys()]) if (isHidden(p, wh, op)) view.delete(p);
         for (const [k, s] of [...sources]) if (isHidden(s.value.path, wh, op)) sources.delete(k);
       }
-      const written = new Set<string>();
-      for (const f of a.files) {
-        view.set(f.path, { layer: input.index, entry: f });
-        written.add(f.path);
+      // A rewritten file replaces what its older version contributed, even when the new one
+      // yields nothing; look the (few) source paths up while walking the (many) files.
+      const sourcePaths = new Map<string, string[]>();
+      for (const [k, s] of sources) {
+        const list = sourcePaths.get(s.value.path);
+        if (list) list.push(k);
+        else sourcePaths.set(s.value.path, [k]);
       }
-      // A rewritten file replaces what its older version contributed, even when the new one yields nothing.
-      for (const [k, s] of [...sources]) if (written.has(s.value.path)) sources.delete(k);
+      const layerIndex = input.index;
+      for (const f of a.files) {
+        view.set(f.path, { layer: layerIndex, entry: f });
+        const keys = sourcePaths.size > 0 ? sourcePaths.get(f.path) : undefined;
+        if (keys) for (const k of keys) sources.delete(k);
+      }
       for (const s of a.sources) {
         sources.set(`${s.kind}\0${s.path}`, { layer: input.index, value: s });
         if (s.kind === 'dpkg-list') for (const f of s.files) ownedEver.add(canonical(f));
