@@ -263,7 +263,7 @@ export class EntitlementsService implements OnModuleInit {
   // ---- internals ----
 
   /** Inserts or updates the one row of (organization, add-on, source); the caller holds the org lock. */
-  async upsert(
+  private async upsert(
     m: EntityManager,
     organizationId: string,
     addon: Addon,
