@@ -1,4 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DataSource } from 'typeorm';
 import { createDataSource, mergeSchema, platformSchema } from '@drydock/platform';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js';
@@ -9,6 +12,7 @@ import { NvdClient, syncNvd, type NvdSyncTarget } from '../sync/nvd-client.js';
 import { matchImage } from '../match/matcher.js';
 import { MemoryImageStore, reevaluate } from '../match/reevaluate.js';
 import { nvdRecord, osvRecord } from './memory.js';
+import { loadVulnDataDirectory } from './load.js';
 import { parseNvdCve } from '../sources/nvd.js';
 import { osv, rawNvdCve } from '../testing/records.js';
 import type { MatchComponent } from '../model/types.js';
@@ -217,5 +221,44 @@ describe('re-evaluation over the PostgreSQL store', () => {
     expect(images.get('other')!.findings).toEqual([]);
     expect(images.loads).toBe(1);
     expect(await store.pendingChanges()).toEqual([]);
+  }, 30_000);
+});
+
+describe('PostgreSQL store gives the same findings as the in-memory index', () => {
+  it('on the shared vulndata and fixture images (when ../shared exists)', async () => {
+    const shared = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared');
+    if (!existsSync(join(shared, 'vulndata')) || !existsSync(join(shared, 'fixtures/images'))) return;
+    const paths = ['nvd/base', 'osv/ghsa', 'osv/debian'].map((p) => join(shared, 'vulndata', p));
+    const memory = await loadVulnDataDirectory(paths);
+    const pgDb = await createTestDatabase('drydock_vulndb_eq');
+    const pgDs = createDataSource(pgDb.url, vulndbSchema, 2);
+    try {
+      await pgDs.initialize();
+      await pgDs.runMigrations();
+      const pgStore = new PgVulnStore(pgDs);
+      await pgStore.apply('import', [...memory.all()]);
+      for (const image of ['bookworm-app', 'scratch-static']) {
+        const doc = JSON.parse(
+          readFileSync(join(shared, 'fixtures/images', `${image}.components.json`), 'utf8'),
+        ) as {
+          os: { name: string; version: string } | null;
+          components: MatchComponent[];
+        };
+        const context = { os: doc.os ? { id: doc.os.name, versionId: doc.os.version } : null };
+        const a = await matchImage(doc.components, context, memory);
+        const b = await matchImage(doc.components, context, pgStore);
+        expect(b).toEqual(a);
+        expect(a.length).toBeGreaterThan(0);
+      }
+      // The migration goes down cleanly.
+      await pgDs.undoLastMigration();
+      const left = await pgDs.query<unknown[]>(
+        `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'vulndb%'`,
+      );
+      expect(left).toEqual([]);
+    } finally {
+      await pgDs.destroy().catch(() => undefined);
+      await pgDb.drop();
+    }
   }, 30_000);
 });
