@@ -240,8 +240,8 @@ async function generateImage(dir: string): Promise<{ ref: string; files: number;
         const n = MiB + ((i * 7919) % 4) * MiB;
         // About 70 % machine code (binary-looking bytes) and 30 % strings, as in real binaries.
         const code = Buffer.from(slice((n * 7) / 10));
-        for (let k = 0; k < code.length; k += 3) code[k] = (code[k]! * 31 + k) & 0xff;
-        const sig = Buffer.from('\0' + sigs[i % sigs.length]! + '\0', 'latin1');
+        for (let k = 0; k < code.length; k += 3) code[k] = (code[k] * 31 + k) & 0xff;
+        const sig = Buffer.from('\0' + sigs[i % sigs.length] + '\0', 'latin1');
         const rodata = Buffer.concat([slice((n * 3) / 20), sig, slice((n * 3) / 20)]);
         const textStart = 4096;
         const textEnd = textStart + code.length;
