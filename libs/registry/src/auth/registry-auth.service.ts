@@ -100,6 +100,22 @@ export class RegistryAuthService {
     return null;
   }
 
+  private readonly orgCache = new Map<string, { org: OrgRef | null; until: number }>();
+
+  /**
+   * Slug → organization, cached for a few seconds: every /v2 request needs it, and a slug names
+   * the same organization for its lifetime (a deleted one just stops matching rows).
+   */
+  private async organization(slug: string): Promise<OrgRef | null> {
+    const now = Date.now();
+    const hit = this.orgCache.get(slug);
+    if (hit && hit.until > now) return hit.org;
+    const org = await this.identity.findOrganization(slug);
+    if (this.orgCache.size > 10_000) this.orgCache.clear();
+    this.orgCache.set(slug, { org, until: now + (org ? 30_000 : 2_000) });
+    return org;
+  }
+
   /**
    * What `principal` (null: anonymous) may do on repository `name`, decided live: its level from
    * identity (narrowed by token scopes), plus pull on a public repository for anyone.
@@ -111,7 +127,7 @@ export class RegistryAuthService {
   ): Promise<Resolved> {
     const slash = name.indexOf('/');
     if (slash < 0 || !isValidName(name)) return { org: null, repo: null, actions: new Set() };
-    const org = await this.identity.findOrganization(name.slice(0, slash));
+    const org = await this.organization(name.slice(0, slash));
     if (!org) return { org: null, repo: null, actions: new Set() };
     const [repo, level] = await Promise.all([
       this.store.findRepository(org.id, name),
