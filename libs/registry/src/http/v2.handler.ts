@@ -148,7 +148,12 @@ export class V2Handler {
 
   private async handle(req: Request, res: Response, path: string): Promise<void> {
     res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
-    const route = matchRoute(decodeURI(path));
+    let route: Route | null;
+    try {
+      route = matchRoute(decodeURI(path));
+    } catch {
+      throw new OciError('NAME_INVALID', 'malformed path', { path });
+    }
     const caller = await this.auth.authenticate(req.headers.authorization);
     if (!caller) {
       throw new OciError('UNAUTHORIZED', 'invalid credentials', undefined, undefined, {
