@@ -37,6 +37,8 @@ const MiB = 1024 * 1024;
 
 interface Measurement {
   ms: number;
+  /** user + system CPU time of the whole process (all threads) during the measurement. */
+  cpuMs: number;
   maxRssMB: number;
   files: number;
   uncompressedBytes: number;
@@ -49,6 +51,7 @@ interface Measurement {
 async function childFloor(ref: string): Promise<Measurement> {
   const container = await openImageContainer(ref);
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   let bytes = 0;
   for (const img of container.images) {
     for (const layer of img.manifest.layers) {
@@ -71,7 +74,14 @@ async function childFloor(ref: string): Promise<Measurement> {
     }
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ms, maxRssMB: process.resourceUsage().maxRSS / 1024, files: 0, uncompressedBytes: bytes };
+  const cpu = process.cpuUsage(c0);
+  return {
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    files: 0,
+    uncompressedBytes: bytes,
+  };
 }
 
 async function readHead(s: NodeJS.ReadableStream): Promise<Buffer> {
@@ -85,6 +95,7 @@ async function readHead(s: NodeJS.ReadableStream): Promise<Buffer> {
 async function childScan(ref: string): Promise<Measurement> {
   const container = await openImageContainer(ref);
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   let files = 0;
   const bytes = 0;
   let components = 0;
@@ -94,7 +105,15 @@ async function childScan(ref: string): Promise<Measurement> {
     components += r.components.length;
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ms, maxRssMB: process.resourceUsage().maxRSS / 1024, files, uncompressedBytes: bytes, components };
+  const cpu = process.cpuUsage(c0);
+  return {
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    files,
+    uncompressedBytes: bytes,
+    components,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,6 +345,8 @@ interface Row {
   floorMs: number;
   scanMs: number;
   ratio: number;
+  floorCpuMs: number;
+  scanCpuMs: number;
   filesPerSec: number;
   floorRssMB: number;
   scanRssMB: number;
@@ -350,6 +371,8 @@ function measure(image: string, ref: string, runs: number): Row {
     floorMs: floor!.ms,
     scanMs: scan!.ms,
     ratio: scan!.ms / floor!.ms,
+    floorCpuMs: floor!.cpuMs,
+    scanCpuMs: scan!.cpuMs,
     filesPerSec: scan!.files / (scan!.ms / 1000),
     floorRssMB: floor!.maxRssMB,
     scanRssMB: scan!.maxRssMB,
@@ -358,12 +381,12 @@ function measure(image: string, ref: string, runs: number): Row {
 
 function table(rows: Row[]): string {
   const lines = [
-    '| image | uncompressed | files | floor (zlib+sha256) | scan | ratio | files/s | peak RSS scan (floor) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| image | uncompressed | files | floor (zlib+sha256) | scan | ratio (wall) | CPU floor / scan (ratio) | files/s | peak RSS scan (floor) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.image} | ${r.uncompressedMB.toFixed(0)} MB | ${r.files.toLocaleString('en-US')} | ${r.floorMs.toFixed(0)} ms | ${r.scanMs.toFixed(0)} ms | ${r.ratio.toFixed(2)}× | ${Math.round(r.filesPerSec).toLocaleString('en-US')} | ${r.scanRssMB.toFixed(0)} MB (${r.floorRssMB.toFixed(0)} MB) |`,
+      `| ${r.image} | ${r.uncompressedMB.toFixed(0)} MB | ${r.files.toLocaleString('en-US')} | ${r.floorMs.toFixed(0)} ms | ${r.scanMs.toFixed(0)} ms | ${r.ratio.toFixed(2)}× | ${r.floorCpuMs.toFixed(0)} / ${r.scanCpuMs.toFixed(0)} ms (${(r.scanCpuMs / r.floorCpuMs).toFixed(2)}×) | ${Math.round(r.filesPerSec).toLocaleString('en-US')} | ${r.scanRssMB.toFixed(0)} MB (${r.floorRssMB.toFixed(0)} MB) |`,
     );
   }
   return lines.join('\n');

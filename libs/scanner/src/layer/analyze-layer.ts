@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash, type Hash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { classifyPath, isArchiveKind, runDetector, type DetectorKind } from '../detectors/index.js';
@@ -159,7 +159,10 @@ export async function analyzeLayer(
   // A regular file being read: hashed while streaming, buffered for a detector only when its
   // path asks for it, and scanned for version signatures when it is an ELF file.
   class FileSink implements TarEntrySink {
-    private readonly hash = createHash('sha256');
+    // Most files arrive in one chunk: hash those with the one-shot crypto.hash(), which costs a
+    // fraction of a Hash object per file; switch to a streaming Hash at the second chunk.
+    private first: Buffer | null = null;
+    private hash: Hash | null = null;
     private readonly buffered: Buffer[] | null;
     private elf: ElfScanner | null = null;
     private head: Buffer | null = null;
@@ -176,7 +179,12 @@ export async function analyzeLayer(
     }
 
     data(chunk: Buffer): void {
-      this.hash.update(chunk);
+      if (this.hash) this.hash.update(chunk);
+      else if (this.first === null) this.first = chunk;
+      else {
+        this.hash = createHash('sha256').update(this.first).update(chunk);
+        this.first = null;
+      }
       this.bytes += chunk.length;
       if (this.buffered) this.buffered.push(chunk);
       if (this.seen < 4) {
@@ -195,7 +203,11 @@ export async function analyzeLayer(
     }
 
     end(): void | Promise<void> {
-      const sha256 = this.size === 0 ? EMPTY_SHA256 : this.hash.digest('hex');
+      const sha256 = this.hash
+        ? this.hash.digest('hex')
+        : this.first
+          ? oneShotHash('sha256', this.first, 'hex')
+          : EMPTY_SHA256;
       const entry: FileEntry = { path: this.path, type: 'file', size: this.size, mode: this.mode, sha256 };
       files.push(entry);
       if (this.elf) {
