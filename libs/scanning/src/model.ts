@@ -122,3 +122,19 @@ export function componentIdentity(c: {
 export function findingIdentity(f: Finding): string {
   return componentIdentity({ ...f.component, paths: f.paths });
 }
+
+/** Aggregate of an index: the least settled state wins, so "completed" means every platform is. */
+const STATUS_PRIORITY: ScanStatus[] = ['scanning', 'queued', 'failed', 'not_scanned', 'completed'];
+
+export function aggregateStatus(statuses: readonly ScanStatus[]): ScanStatus {
+  if (statuses.length === 0) return 'not_scanned';
+  return STATUS_PRIORITY.find((s) => statuses.includes(s)) ?? 'not_scanned';
+}
+
+/** One CSV cell (RFC 4180 quoting), with spreadsheet formula injection neutralised. */
+export function csvCell(v: string | number | null | undefined): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  // Formula injection: spreadsheet apps run cells starting with these characters.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

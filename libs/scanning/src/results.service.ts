@@ -17,7 +17,6 @@ import {
   type RepoLevel,
   type ScanRequestedView,
   type ScanSeverity,
-  type ScanStatus,
   type ScanView,
   type SeverityCountsView,
   type TagScanView,
@@ -32,6 +31,8 @@ import {
   countFindings,
   findingIdentity,
   SEVERITY_RANK,
+  aggregateStatus,
+  csvCell,
   type ScanRow,
 } from './model.js';
 import { isIndex, parseJson, platformChildren } from './oci.js';
@@ -58,14 +59,6 @@ interface Target {
   manifest: ManifestMeta;
   images: ImageRef[];
   index: boolean;
-}
-
-/** Aggregate of an index: the least settled state wins, so "completed" means every platform is. */
-const STATUS_PRIORITY: ScanStatus[] = ['scanning', 'queued', 'failed', 'not_scanned', 'completed'];
-
-function aggregateStatus(statuses: readonly ScanStatus[]): ScanStatus {
-  if (statuses.length === 0) return 'not_scanned';
-  return STATUS_PRIORITY.find((s) => statuses.includes(s)) ?? 'not_scanned';
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -133,13 +126,6 @@ const CSV_HEADER = [
   'fixedVersion',
   'link',
 ];
-
-function csvCell(v: string | number | null | undefined): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  // Formula injection: spreadsheet apps run cells starting with these characters.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 /**
  * The results API (issue 6): every call resolves the repository and the caller's level first and

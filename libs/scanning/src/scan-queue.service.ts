@@ -41,7 +41,9 @@ export class ScanQueue {
     const queue = this.queues[QueueName.Scan];
     for (const digest of digests) {
       // Row first: a worker that picks the job up at once finds it and moves it to "scanning".
-      const fresh = await this.scans.markQueued(job.organizationId, job.repositoryId, digest);
+      const fresh = await this.scans.markQueued(job.organizationId, job.repositoryId, digest, {
+        rescanCompleted: job.trigger === 'manual',
+      });
       // Already queued or scanning: its job runs (a push storm adds nothing). A person asking
       // again re-adds a job that was lost; the deterministic id makes that a no-op otherwise.
       if (!fresh && (job.trigger === 'push' || (await this.jobAlive(job.repositoryId, digest)))) continue;

@@ -8,6 +8,7 @@ import { CoreModule } from '../../../apps/api/src/core.module.js';
 import { WorkerModule } from '../../../apps/worker/src/worker.module.js';
 import { ApiClient, signup } from '../../../test/support/http.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
+import { startNvdServer, type NvdServer } from '../../../e2e/support/nvd-server.js';
 import { OciTestClient } from '../../registry/src/testing/oci-test-client.js';
 import { ScanStore } from './db/scan-store.js';
 import { ScanJob, type ScanJobPayload } from './model.js';
@@ -23,16 +24,20 @@ import { pushBuilt, scanUrl, waitFor, waitForScan } from './testing/helpers.js';
 const ADMIN = { email: 'recovery-admin@example.test', password: 'recovery-admin-password' };
 
 let t: TestApp;
+let nvd: NvdServer;
 let worker: INestApplicationContext | undefined;
 
 beforeAll(async () => {
   // The API alone: nothing processes the scan queue until the test says so.
-  t = await startTestApp({ worker: false });
+  // The vulndb sync scheduled at boot talks to a local stand-in, never to the public NVD.
+  nvd = await startNvdServer({ rateLimit: null });
+  t = await startTestApp({ worker: false, env: { NVD_URL: nvd.apiUrl } });
 }, 60_000);
 
 afterAll(async () => {
   await worker?.close();
   await t?.close();
+  await nvd?.close();
 }, 30_000);
 
 describe('a worker killed in the middle of a scan', () => {

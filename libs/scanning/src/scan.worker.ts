@@ -82,9 +82,7 @@ export class ScanWorker implements OnApplicationBootstrap {
     if (!(await this.entitlements.hasAddon(e.organizationId, 'scanning'))) return { queued: [] };
     const repo = await this.registry.findRepository(e.organizationId, e.repository);
     if (!repo || repo.scanMode !== 'on_push') return { queued: [] };
-    const images = (await this.queue.imagesOf(e.organizationId, repo.id, e.digest)) ?? [];
-    const known = await this.scans.scansFor(e.organizationId, repo.id, images);
-    const todo = images.filter((d) => known.get(d)?.status !== 'completed');
+    const todo = (await this.queue.imagesOf(e.organizationId, repo.id, e.digest)) ?? [];
     const queued = await this.queue.enqueue(
       {
         organizationId: e.organizationId,

@@ -5,6 +5,7 @@ import { QUEUES, QueueName, type Queues } from '@drydock/platform';
 import { PgVulnStore, VulndbService } from '@drydock/vulndb';
 import { ApiClient, signup } from '../../../test/support/http.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
+import { startNvdServer, type NvdServer } from '../../../e2e/support/nvd-server.js';
 import { OciTestClient } from '../../registry/src/testing/oci-test-client.js';
 import { ScanWorker } from './scan.worker.js';
 import { scanJobId } from './model.js';
@@ -21,6 +22,7 @@ const PACKAGES = [
 ];
 
 let t: TestApp;
+let nvd: NvdServer;
 let api: ApiClient;
 let admin: ApiClient;
 let owner: Owner;
@@ -52,7 +54,9 @@ async function readOnly(o: Owner, repo: string): Promise<ApiClient> {
 }
 
 beforeAll(async () => {
-  t = await startTestApp({ worker: true });
+  // The vulndb sync scheduled at boot talks to a local stand-in, never to the public NVD.
+  nvd = await startNvdServer({ rateLimit: null });
+  t = await startTestApp({ worker: true, env: { NVD_URL: nvd.apiUrl } });
   api = new ApiClient(t.url);
   await t.app.get(IdentityService).ensurePlatformAdmin(ADMIN.email, ADMIN.password);
   const login = await api.post('/api/v1/auth/login', ADMIN);
@@ -68,6 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.close();
+  await nvd?.close();
 }, 30_000);
 
 describe('scan on push', () => {

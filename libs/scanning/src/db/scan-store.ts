@@ -81,7 +81,15 @@ export class ScanStore {
    * Marks a manifest queued; false when it already was queued or scanning (that row keeps its
    * state, so a push storm does not reset a running scan).
    */
-  async markQueued(orgId: string, repositoryId: string, digest: string): Promise<boolean> {
+  async markQueued(
+    orgId: string,
+    repositoryId: string,
+    digest: string,
+    opts: { rescanCompleted: boolean },
+  ): Promise<boolean> {
+    // A push never rescans a completed image (same digest, same bytes; re-evaluation keeps its
+    // findings current) — decided in this statement, so concurrent push events cannot race it.
+    const settled = opts.rescanCompleted ? `'queued', 'scanning'` : `'queued', 'scanning', 'completed'`;
     const rows = await this.tenant(orgId, (m) =>
       m.query<{ id: string }[]>(
         `INSERT INTO scans (organization_id, repository_id, manifest_digest, status)
@@ -89,7 +97,7 @@ export class ScanStore {
          ON CONFLICT (repository_id, manifest_digest) DO UPDATE
            SET status = 'queued', error = NULL, queued_at = now(), updated_at = now(),
                progress = '{"layersDone":0,"layersTotal":0,"bytesRead":0,"bytesTotal":0}'
-         WHERE scans.status NOT IN ('queued', 'scanning')
+         WHERE scans.status NOT IN (${settled})
          RETURNING id`,
         [orgId, repositoryId, digest],
       ),
