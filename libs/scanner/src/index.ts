@@ -59,3 +59,4 @@ export {
   type OutputFormat,
   type SbomOptions,
 } from './output/formats.js';
+export { toMatchComponents, matchContext, type MatchableComponent } from './match-input.js';

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buildTar, gzip } from './__tests__/layers.js';
 import { ScanError } from './errors.js';
+import { matchContext, toMatchComponents } from './match-input.js';
 import { scanImage, type LayerAnalysisCache } from './scan-image.js';
 import type { ImageSource } from './source/types.js';
 import type { LayerAnalysis, ScanProgress } from './types.js';
@@ -63,6 +64,17 @@ describe('scanImage', () => {
     ]);
     expect(opened).toHaveLength(1);
     expect(r.components[0]).toMatchObject({ name: 'ms', layerIndex: 1, createdBy: 'COPY app' });
+    expect(toMatchComponents(r.components)).toEqual([
+      expect.objectContaining({
+        type: 'npm',
+        name: 'ms',
+        version: '2.1.3',
+        purl: 'pkg:npm/ms@2.1.3',
+        removed: false,
+        lockfileOnly: false,
+      }),
+    ]);
+    expect(matchContext(r)).toEqual({ os: null });
   });
 
   it('uses the cache by DiffID and analyser version, and reports progress', async () => {

@@ -2,12 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   ScanError,
+  matchContext,
+  toMatchComponents,
   openImageContainer,
   parsePlatform,
   platformString,
   render,
   scanImage,
-  type Component,
   type ImageScanResult,
   type OutputFormat,
   type Platform,
@@ -51,22 +52,6 @@ async function loadMatcher(): Promise<VulnMatcher> {
   return mod as unknown as VulnMatcher;
 }
 
-function toMatchComponent(c: Component): Record<string, unknown> {
-  return {
-    type: c.type,
-    name: c.name,
-    version: c.version,
-    ...(c.sourceName ? { sourceName: c.sourceName } : {}),
-    ...(c.sourceVersion ? { sourceVersion: c.sourceVersion } : {}),
-    purl: c.purl,
-    cpes: c.cpes,
-    paths: c.paths,
-    layerIndex: c.layerIndex,
-    removed: c.removedInLayer !== undefined,
-    lockfileOnly: c.lockfileOnly === true,
-  };
-}
-
 async function runScan(image: string, opts: ScanCliOptions): Promise<string> {
   const format = opts.format as OutputFormat;
   if (!FORMATS.includes(format))
@@ -89,8 +74,8 @@ async function runScan(image: string, opts: ScanCliOptions): Promise<string> {
       const result = await scanImage(source);
       if (matcher && index) {
         const findings = await matcher.matchImage(
-          result.components.map(toMatchComponent),
-          { os: result.os ? { id: result.os.id, versionId: result.os.versionId } : null },
+          toMatchComponents(result.components),
+          matchContext(result),
           index,
         );
         result.findings = findings;
