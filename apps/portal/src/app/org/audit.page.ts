@@ -1,5 +1,14 @@
 import { HttpClient } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -13,7 +22,7 @@ import { API, seg } from '../core/api-url.js';
 import { formatDate } from '../shared/dates.js';
 import { ErrorBanner } from '../shared/error-banner.js';
 import { PagedList } from '../shared/paged.js';
-import { actorLabel, detailsText } from './audit.js';
+import { actorLabel, detailsText, filterEvents } from './audit.js';
 
 @Component({
   selector: 'dd-audit-page',
@@ -31,19 +40,15 @@ import { actorLabel, detailsText } from './audit.js';
   template: `
     <div class="page">
       <header class="page-header"><h1>Audit log</h1></header>
-      <form class="form-row" (ngSubmit)="list.first()" aria-label="Filter events">
-        <mat-form-field>
-          <mat-label>Action</mat-label>
-          <input
-            matInput
-            name="action"
-            [ngModel]="action()"
-            (ngModelChange)="action.set($event)"
-            placeholder="e.g. token.created"
-          />
-        </mat-form-field>
-        <button mat-stroked-button type="submit">Filter</button>
-      </form>
+      <mat-form-field class="filter">
+        <mat-label>Filter this page</mat-label>
+        <input
+          matInput
+          [ngModel]="filter()"
+          (ngModelChange)="filter.set($event)"
+          placeholder="action, person or target"
+        />
+      </mat-form-field>
       @if (list.loading()) {
         <mat-progress-bar mode="indeterminate" aria-label="Loading events" />
       }
@@ -52,7 +57,7 @@ import { actorLabel, detailsText } from './audit.js';
         <p class="empty-state">No events.</p>
       } @else if (list.items().length > 0) {
         <div class="table-scroll">
-          <table mat-table [dataSource]="list.items()" aria-label="Audit events">
+          <table mat-table [dataSource]="shown()" aria-label="Audit events">
             <ng-container matColumnDef="at">
               <th mat-header-cell *matHeaderCellDef scope="col">When</th>
               <td mat-cell *matCellDef="let e">{{ fmt(e.createdAt) }}</td>
@@ -95,12 +100,12 @@ import { actorLabel, detailsText } from './audit.js';
 export class AuditPage {
   private readonly http = inject(HttpClient);
   readonly org = input.required<string>();
-  protected readonly action = signal('');
-  protected readonly list = new PagedList<AuditEvent>(
-    (params) =>
-      firstValueFrom(this.http.get<unknown>(`${API}/orgs/${seg(this.org())}/audit-events`, { params })),
-    () => ({ action: this.action().trim() || undefined }),
+  protected readonly filter = signal('');
+  protected readonly list = new PagedList<AuditEvent>((params) =>
+    firstValueFrom(this.http.get<unknown>(`${API}/orgs/${seg(this.org())}/audit-events`, { params })),
   );
+  /** The API pages by time only; the filter narrows the page shown. */
+  protected readonly shown = computed(() => filterEvents(this.list.items(), this.filter()));
   protected readonly columns = ['at', 'actor', 'action', 'target'];
   protected readonly fmt = formatDate;
   protected readonly actor = actorLabel;

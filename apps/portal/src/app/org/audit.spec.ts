@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AuditEvent } from '../core/api-types.js';
-import { actorLabel, detailsText } from './audit.js';
+import { actorLabel, detailsText, filterEvents } from './audit.js';
 import { serviceAccountNameProblem } from './names.js';
 
 const ev = (over: Partial<AuditEvent>): AuditEvent => ({
@@ -21,6 +21,21 @@ describe('audit events', () => {
     );
     expect(actorLabel(ev({ actor: { type: 'system', id: null, label: null } }))).toBe('system');
     expect(actorLabel(ev({ actor: { type: 'user', id: null, label: null } }))).toBe('—');
+  });
+
+  it('filters a page by action, actor or target', () => {
+    const page = [
+      ev({}),
+      ev({
+        id: '2',
+        action: 'member.removed',
+        target: 'bob@x.io',
+        actor: { type: 'system', id: null, label: null },
+      }),
+    ];
+    expect(filterEvents(page, 'removed').map((e) => e.id)).toEqual(['2']);
+    expect(filterEvents(page, 'ANN@').map((e) => e.id)).toEqual(['1']);
+    expect(filterEvents(page, ' ')).toHaveLength(2);
   });
 
   it('summarises scalar details', () => {

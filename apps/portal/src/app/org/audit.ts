@@ -15,3 +15,11 @@ export function detailsText(e: AuditEvent): string {
     .map(([k, v]) => `${k}: ${String(v as string | number | boolean)}`)
     .join(', ');
 }
+
+export function filterEvents(events: readonly AuditEvent[], q: string): AuditEvent[] {
+  const needle = q.trim().toLowerCase();
+  if (!needle) return [...events];
+  return events.filter((e) =>
+    [e.action, actorLabel(e), e.target ?? '', detailsText(e)].join(' ').toLowerCase().includes(needle),
+  );
+}
