@@ -310,6 +310,10 @@ describe('manifests', () => {
     const byDigest = await oci.request('GET', `/v2/${org}/m/manifests/${img.digest}`);
     expect(byDigest.body.equals(img.manifest)).toBe(true);
     expect(byDigest.headers.get('content-type')).toBe(img.mediaType);
+    const refused = await oci.request('GET', `/v2/${org}/m/manifests/exact`, {
+      headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+    });
+    expect(code(refused)).toBe('MANIFEST_UNKNOWN');
     const head = await oci.request('HEAD', `/v2/${org}/m/manifests/exact`);
     expect(head.headers.get('docker-content-digest')).toBe(img.digest);
     const s1 = await oci.request('PUT', `/v2/${org}/m/manifests/old`, {

@@ -8,7 +8,7 @@ import type { RegistryAction } from '../auth/actions.js';
 import { RegistryStore } from '../db/registry-store.js';
 import type { Repository } from '../db/entities.js';
 import { OciError } from '../oci/errors.js';
-import { MAX_MANIFEST_BYTES } from '../oci/manifest.js';
+import { MAX_MANIFEST_BYTES, acceptsManifest } from '../oci/manifest.js';
 import { MediaTypes } from '../oci/media-types.js';
 import { isValidName, parseDigest } from '../oci/names.js';
 import { BLOB_STORE, type BlobStore, type ByteRange } from '../storage/blob-store.js';
@@ -293,6 +293,15 @@ export class V2Handler {
       case 'HEAD': {
         const repo = await this.repo(caller, name, 'pull');
         const m = await this.manifests.get(repo, reference);
+        if (!acceptsManifest(req.headers.accept, m.mediaType)) {
+          throw new OciError(
+            'MANIFEST_UNKNOWN',
+            `the manifest is ${m.mediaType}, which the Accept header does not allow`,
+            {
+              mediaType: m.mediaType,
+            },
+          );
+        }
         res.status(200);
         res.setHeader('Content-Type', m.mediaType);
         res.setHeader('Content-Length', String(m.content.length));

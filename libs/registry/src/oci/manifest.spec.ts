@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { MAX_MANIFEST_BYTES, parseManifest } from './manifest.js';
+import { MAX_MANIFEST_BYTES, acceptsManifest, parseManifest } from './manifest.js';
 import { MediaTypes } from './media-types.js';
 import type { OciError } from './errors.js';
 
@@ -161,5 +161,18 @@ describe('parseManifest', () => {
   it('infers the media type when neither header nor body names it', () => {
     const { mediaType: _omit, ...noType } = image;
     expect(parseManifest(buf(noType), undefined).mediaType).toBe(MediaTypes.ociManifest);
+  });
+});
+
+describe('acceptsManifest', () => {
+  it('accepts without Accept, with a wildcard, or when the stored type is listed', () => {
+    expect(acceptsManifest(undefined, MediaTypes.ociIndex)).toBe(true);
+    expect(acceptsManifest('*/*', MediaTypes.ociIndex)).toBe(true);
+    expect(
+      acceptsManifest(`${MediaTypes.dockerManifest}, ${MediaTypes.ociIndex};q=0.5`, MediaTypes.ociIndex),
+    ).toBe(true);
+  });
+  it('refuses a stored form the client did not list', () => {
+    expect(acceptsManifest(MediaTypes.dockerManifest, MediaTypes.ociIndex)).toBe(false);
   });
 });

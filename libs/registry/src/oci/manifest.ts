@@ -243,3 +243,19 @@ export function parseManifest(body: Buffer, contentType: string | undefined): Pa
     platforms: [],
   };
 }
+
+/**
+ * Content negotiation for manifest GET/HEAD. Drydock never converts a manifest, so the only
+ * question is whether the stored form is acceptable: no Accept header (or a wildcard) accepts
+ * anything; otherwise the stored media type must be listed, as distribution answers
+ * MANIFEST_UNKNOWN to a client that cannot read the form it holds.
+ */
+export function acceptsManifest(accept: string | undefined, mediaType: string): boolean {
+  if (!accept) return true;
+  const types = accept
+    .split(',')
+    .map((t) => t.split(';')[0].trim().toLowerCase())
+    .filter((t) => t.length > 0);
+  if (types.length === 0) return true;
+  return types.some((t) => t === mediaType || t === '*/*' || t === 'application/*');
+}
