@@ -229,6 +229,14 @@ describe('blob uploads', () => {
     expect(code(size)).toBe('SIZE_INVALID');
   });
 
+  it('stores an empty blob', async () => {
+    const empty = blobOf(Buffer.alloc(0));
+    expect((await oci.pushBlob(name(), empty)).status).toBe(201);
+    const got = await oci.request('GET', `/v2/${name()}/blobs/${empty.digest}`);
+    expect(got.status).toBe(200);
+    expect(got.body.length).toBe(0);
+  });
+
   it('cancels an upload', async () => {
     const loc = await startUpload(name());
     expect((await oci.request('DELETE', loc)).status).toBe(204);
@@ -483,6 +491,24 @@ describe('referrers and tags', () => {
     expect((await oci.request('GET', `/v2/${name}/tags/list?n=0`)).json()).toEqual({ name, tags: [] });
     expect((await oci.request('DELETE', `/v2/${name}/manifests/B`)).status).toBe(202);
     expect((await oci.request('GET', `/v2/${name}/tags/list?n=1`)).json()).toEqual({ name, tags: ['a'] });
+  });
+});
+
+describe('catalog', () => {
+  it('lists readable repositories in order, paginated with a Link header', async () => {
+    const all = await oci.request('GET', '/v2/_catalog');
+    const names = all.json<{ repositories: string[] }>().repositories;
+    expect(names.length).toBeGreaterThan(3);
+    expect([...names].sort()).toEqual(names);
+    expect(names.every((n) => n.startsWith(`${org}/`))).toBe(true);
+    const p1 = await oci.request('GET', '/v2/_catalog?n=2');
+    expect(p1.json<{ repositories: string[] }>().repositories).toEqual(names.slice(0, 2));
+    expect(p1.headers.get('link')).toBe(
+      `</v2/_catalog?n=2&last=${encodeURIComponent(names[1])}>; rel="next"`,
+    );
+    const p2 = await oci.request('GET', `/v2/_catalog?n=2&last=${encodeURIComponent(names[1])}`);
+    expect(p2.json<{ repositories: string[] }>().repositories).toEqual(names.slice(2, 4));
+    expect((await new OciTestClient(t.url, null).request('GET', '/v2/_catalog')).status).toBe(401);
   });
 });
 
