@@ -59,8 +59,21 @@ function splitFormatted(s: string): string[] {
   return out;
 }
 
+// NVD criteria repeat across records and every match of every image parses them: memoise.
+const parsedCache = new Map<string, Cpe | null>();
+const PARSED_CACHE_MAX = 200_000;
+
 /** Parses `cpe:2.3:a:vendor:product:...` and the older URI form `cpe:/a:vendor:product:version`. */
 export function parseCpe(name: string): Cpe | null {
+  const hit = parsedCache.get(name);
+  if (hit !== undefined) return hit;
+  const parsed = parseCpeUncached(name);
+  if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
+  parsedCache.set(name, parsed);
+  return parsed;
+}
+
+function parseCpeUncached(name: string): Cpe | null {
   const s = name.trim();
   let values: string[];
   if (s.toLowerCase().startsWith('cpe:2.3:')) values = splitFormatted(s).slice(2);

@@ -305,8 +305,13 @@ export async function matchImage(
     const groups = matchComponent(c, context, candidates, platform);
     if (groups.size > 0) matched.push({ c, groups });
   }
-  const cveIds = [...new Set(matched.flatMap((m) => [...m.groups.keys()].filter((id) => CVE_RE.test(id))))];
-  const nvd = new Map((await provider.nvdByIds(cveIds)).map((n) => [n.id, n]));
+  // NVD records that were candidates themselves (CPE matches) need no second lookup.
+  const nvd = new Map<string, NvdCve>();
+  for (const r of records) if (r.source === 'nvd') nvd.set(r.id, r.nvd);
+  const cveIds = [
+    ...new Set(matched.flatMap((m) => [...m.groups.keys()].filter((id) => CVE_RE.test(id) && !nvd.has(id)))),
+  ];
+  if (cveIds.length > 0) for (const n of await provider.nvdByIds(cveIds)) nvd.set(n.id, n);
 
   const findings: Finding[] = [];
   for (const { c, groups } of matched) {

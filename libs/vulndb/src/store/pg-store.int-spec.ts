@@ -224,6 +224,28 @@ describe('re-evaluation over the PostgreSQL store', () => {
   }, 30_000);
 });
 
+describe('caches', () => {
+  it("a write by another process (another store instance) invalidates this one's key and record caches", async () => {
+    const reader = new PgVulnStore(ds);
+    const writer = new PgVulnStore(ds);
+    const c: MatchComponent = { type: 'npm', name: 'cache-probe', version: '1.0.0' };
+    const rec = (modified: string, fixed: string) =>
+      osvRecord(
+        osv(
+          'GHSA-cach-e000-0000',
+          [{ ecosystem: 'npm', name: 'cache-probe', ranges: [{ events: [{ introduced: '0' }, { fixed }] }] }],
+          { modified },
+        ),
+      );
+    await writer.apply('osv', [rec('2024-01-01T00:00:00Z', '1.0.1')]);
+    expect((await matchImage([c], {}, reader)).map((f) => f.fixedVersion)).toEqual(['1.0.1']);
+    await writer.apply('osv', [rec('2024-02-01T00:00:00Z', '1.0.5')]);
+    expect((await matchImage([c], {}, reader)).map((f) => f.fixedVersion)).toEqual(['1.0.5']);
+    await writer.apply('osv', [rec('2024-03-01T00:00:00Z', '0.9.0')]);
+    expect(await matchImage([c], {}, reader)).toEqual([]);
+  });
+});
+
 describe('PostgreSQL store gives the same findings as the in-memory index', () => {
   it('on the shared vulndata and fixture images (when ../shared exists)', async () => {
     const shared = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared');

@@ -19,6 +19,16 @@ interface Row {
 
 type Runner = Pick<EntityManager, 'query'>;
 
+interface Ref {
+  source: 'nvd' | 'osv';
+  id: string;
+  modified: number;
+}
+
+function dedupeRefs(refs: Ref[]): Ref[] {
+  return [...new Map(refs.map((r) => [`${r.source}:${r.id}`, r])).values()];
+}
+
 export interface PendingChange {
   id: string;
   packageKeys: string[];
@@ -214,17 +224,12 @@ export class PgVulnStore implements CandidateProvider {
    */
   async candidatesForKeys(keys: readonly string[]): Promise<VulnRecord[]> {
     if (keys.length === 0) return [];
-    const refs = await this.ds.query<{ source: 'nvd' | 'osv'; id: string; modified: Date }[]>(
-      `SELECT v.source, v.id, v.modified
-         FROM (SELECT DISTINCT source, vuln_id FROM affected_packages WHERE package_key = ANY($1::text[])) a
-         JOIN vulnerabilities v ON v.source = a.source AND v.id = a.vuln_id`,
-      [keys],
-    );
+    const refs = await this.refsForKeys(keys);
     const out: VulnRecord[] = [];
     const missing: { source: string; id: string }[] = [];
     for (const r of refs) {
       const hit = this.cache.get(`${r.source}:${r.id}`);
-      if (hit && hit.modified === r.modified.getTime()) out.push(hit.record);
+      if (hit && hit.modified === r.modified) out.push(hit.record);
       else missing.push(r);
     }
     if (missing.length > 0) {
@@ -241,6 +246,51 @@ export class PgVulnStore implements CandidateProvider {
     }
     return out;
   }
+
+  /**
+   * (source, id, revision) of the records under each key. Cached per key while the data version
+   * (the latest vulndb_changes id, one index lookup) is unchanged, since every write records a change
+   * in the same transaction; any process's write invalidates every process's cache.
+   */
+  private async refsForKeys(keys: readonly string[]): Promise<Ref[]> {
+    if (this.cacheSize > 0) {
+      const version = await this.dbVersion();
+      if (version !== this.keyCacheVersion) {
+        this.keyCache.clear();
+        this.keyCacheVersion = version;
+      }
+    }
+    const unknown = this.cacheSize > 0 ? keys.filter((k) => !this.keyCache.has(k)) : [...keys];
+    if (unknown.length > 0) {
+      const rows = await this.ds.query<
+        { package_key: string; source: 'nvd' | 'osv'; id: string; modified: Date }[]
+      >(
+        `SELECT a.package_key, v.source, v.id, v.modified
+           FROM affected_packages a JOIN vulnerabilities v ON v.source = a.source AND v.id = a.vuln_id
+          WHERE a.package_key = ANY($1::text[])`,
+        [unknown],
+      );
+      if (this.cacheSize === 0)
+        return dedupeRefs(rows.map((r) => ({ source: r.source, id: r.id, modified: r.modified.getTime() })));
+      for (const k of unknown) this.keyCache.set(k, []);
+      for (const r of rows)
+        this.keyCache
+          .get(r.package_key)!
+          .push({ source: r.source, id: r.id, modified: r.modified.getTime() });
+      if (this.keyCache.size > this.cacheSize * 4) {
+        // Bounded: drop the oldest keys (insertion order), keeping those just read.
+        const fresh = new Set(unknown);
+        for (const k of this.keyCache.keys()) {
+          if (this.keyCache.size <= this.cacheSize * 2) break;
+          if (!fresh.has(k)) this.keyCache.delete(k);
+        }
+      }
+    }
+    return dedupeRefs(keys.flatMap((k) => this.keyCache.get(k) ?? []));
+  }
+
+  private readonly keyCache = new Map<string, Ref[]>();
+  private keyCacheVersion = -1;
 
   private readonly cache = new Map<string, { modified: number; record: VulnRecord }>();
 

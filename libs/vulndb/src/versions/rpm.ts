@@ -3,8 +3,17 @@
  * digits beat letters, `~` sorts before everything, `^` after the end but before anything else),
  * and EVR comparison with the epoch (missing epoch = 0).
  */
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isAlphaCode(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 function isAlnum(c: string): boolean {
-  return /[A-Za-z0-9]/.test(c);
+  const code = c.charCodeAt(0);
+  return isDigitCode(code) || isAlphaCode(code);
 }
 
 export function rpmvercmp(a: string, b: string): number {
@@ -33,12 +42,12 @@ export function rpmvercmp(a: string, b: string): number {
       continue;
     }
     if (!(i < a.length && j < b.length)) break;
-    const numeric = /[0-9]/.test(a[i]);
-    const re = numeric ? /[0-9]/ : /[A-Za-z]/;
+    const numeric = isDigitCode(a.charCodeAt(i));
+    const same = numeric ? isDigitCode : isAlphaCode;
     let ei = i;
     let ej = j;
-    while (ei < a.length && re.test(a[ei])) ei++;
-    while (ej < b.length && re.test(b[ej])) ej++;
+    while (ei < a.length && same(a.charCodeAt(ei))) ei++;
+    while (ej < b.length && same(b.charCodeAt(ej))) ej++;
     let sa = a.slice(i, ei);
     let sb = b.slice(j, ej);
     // A numeric segment is newer than an alpha one.
