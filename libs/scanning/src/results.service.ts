@@ -230,8 +230,16 @@ export class ScanResultsService {
     ref: { tag: string } | { digest: string },
     opts: { license: boolean },
   ): Promise<Target> {
+    // The license check runs beside the lookups; a 404 still wins over a 402 (no existence leak).
+    const license = opts.license
+      ? this.requireLicense(org).then(
+          () => null,
+          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+        )
+      : null;
     const { repo, level } = await this.repository(org, p, name);
-    if (opts.license) await this.requireLicense(org);
+    const refused = await license;
+    if (refused) throw refused;
     const manifest = await this.manifestMeta(org, repo, ref);
     return { repo, level, manifest, ...this.imagesOf(manifest) };
   }
@@ -605,8 +613,10 @@ export class ScanResultsService {
     ref: { tag: string } | { digest: string },
     format: 'json' | 'csv',
   ): Promise<{ body: string; contentType: string; filename: string }> {
-    const summary = await this.scan(org, p, name, ref);
-    const t = await this.target(org, p, name, ref, { license: true });
+    const [summary, t] = await Promise.all([
+      this.scan(org, p, name, ref),
+      this.target(org, p, name, ref, { license: true }),
+    ]);
     const scanned = this.requireScanned(await this.loadImages(t, org.id));
     const label = 'tag' in ref ? `${t.repo.name}:${ref.tag}` : `${t.repo.name}@${ref.digest}`;
     const slug = label.replace(/[^A-Za-z0-9._-]+/g, '_');

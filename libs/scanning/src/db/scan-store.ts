@@ -55,6 +55,8 @@ function toRow(r: RawScan): ScanRow {
   };
 }
 
+const PARSED_CACHE_SIZE = 32;
+
 export interface StoredImage {
   id: string;
   organizationId: string;
@@ -71,6 +73,8 @@ export interface StoredImage {
  */
 @Injectable()
 export class ScanStore {
+  private readonly parsed = new Map<string, { version: string; image: StoredImage }>();
+
   constructor(@Inject(TenantDb) private readonly db: TenantDb) {}
 
   tenant<T>(orgId: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
@@ -208,7 +212,36 @@ export class ScanStore {
     return new Map(rows.map((r) => [r.manifest_digest, toRow(r)]));
   }
 
+  /**
+   * A stored image, parsed. The results views read the same few images over and over (a tag page,
+   * its Components and Layers views, exports), and parsing megabytes of jsonb dominates them; so
+   * parsed images are kept per row id and revalidated by updated_at on every call, in a
+   * tenant-scoped query (a cached image is only handed out after RLS let the caller see its row).
+   */
   async image(orgId: string, repositoryId: string, digest: string): Promise<StoredImage | null> {
+    const head = await this.tenant(orgId, (m) =>
+      m.query<{ id: string; v: string }[]>(
+        `SELECT id, updated_at::text AS v FROM image_analyses
+          WHERE organization_id = $1 AND repository_id = $2 AND manifest_digest = $3`,
+        [orgId, repositoryId, digest],
+      ),
+    );
+    if (!head[0]) return null;
+    const hit = this.parsed.get(head[0].id);
+    if (hit && hit.version === head[0].v) {
+      this.parsed.delete(head[0].id);
+      this.parsed.set(head[0].id, hit);
+      return hit.image;
+    }
+    const image = await this.loadImage(orgId, repositoryId, digest);
+    if (image) {
+      this.parsed.set(image.id, { version: head[0].v, image });
+      while (this.parsed.size > PARSED_CACHE_SIZE) this.parsed.delete(this.parsed.keys().next().value!);
+    }
+    return image;
+  }
+
+  private async loadImage(orgId: string, repositoryId: string, digest: string): Promise<StoredImage | null> {
     const rows = await this.tenant(orgId, (m) =>
       m.query<
         {
