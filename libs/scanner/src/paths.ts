@@ -5,6 +5,25 @@
  */
 const CLEAN = { path: '', flagged: false };
 
+/** The name itself when it is already a clean relative path (the common case), else null. */
+export function cleanEntryPath(name: string): string | null {
+  let s = name;
+  if (s.charCodeAt(0) === 46 && s.charCodeAt(1) === 47) s = s.slice(2); // "./"
+  if (s.charCodeAt(s.length - 1) === 47) s = s.slice(0, -1);
+  if (
+    s === '' ||
+    s.charCodeAt(0) === 47 ||
+    s.includes('//') ||
+    s.includes('..') ||
+    s.includes('/./') ||
+    s.startsWith('./') ||
+    s === '.'
+  ) {
+    return null;
+  }
+  return s;
+}
+
 export function normaliseEntryPath(name: string): { path: string; flagged: boolean } {
   // Fast path for the common case (already clean, at most a leading "./" or a trailing "/").
   let s = name.startsWith('./') ? name.slice(2) : name;

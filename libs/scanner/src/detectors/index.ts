@@ -29,8 +29,7 @@ export type DetectorKind =
  * Decide from the path alone whether a regular file is buffered for a detector. Called for every
  * entry of every layer, so it looks at the base name first.
  */
-export function classifyPath(path: string): DetectorKind | null {
-  const base = basename(path);
+export function classifyPath(path: string, base: string = basename(path)): DetectorKind | null {
   switch (base) {
     case 'package.json':
       return 'npm-package-json';

@@ -5,7 +5,7 @@ import { classifyPath, isArchiveKind, runDetector, type DetectorKind } from '../
 import { goComponents } from '../detectors/go.js';
 import { ScanError } from '../errors.js';
 import { resolveLimits, type ScanLimits } from '../limits.js';
-import { normaliseEntryPath, normaliseLinkTarget, toAbsolute } from '../paths.js';
+import { cleanEntryPath, normaliseEntryPath, normaliseLinkTarget, toAbsolute } from '../paths.js';
 import {
   ANALYZER_VERSION,
   type DetectedComponent,
@@ -280,9 +280,13 @@ export async function analyzeLayer(
         new ScanError('LAYER_PATH_TOO_LONG', `entry path longer than ${limits.maxPathLength}`, digest),
       );
     }
-    const norm = normaliseEntryPath(name);
-    const path = norm.path;
-    if (norm.flagged) {
+    let path = cleanEntryPath(name);
+    let norm: { path: string; flagged: boolean } | null = null;
+    if (path === null) {
+      norm = normaliseEntryPath(name);
+      path = norm.path;
+    }
+    if (norm?.flagged) {
       flagged.push({
         name,
         normalised: path,
@@ -342,7 +346,7 @@ export async function analyzeLayer(
       files.push({ path, type, size: 0, mode: header.mode });
       return null;
     }
-    let kind: DetectorKind | null = classifyPath(path);
+    let kind: DetectorKind | null = classifyPath(path, base);
     if (kind) {
       const cap = isArchiveKind(kind) ? limits.maxArchiveBytes : limits.maxMetadataFileBytes;
       if (header.size > cap) {
