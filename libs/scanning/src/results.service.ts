@@ -134,6 +134,11 @@ const CSV_HEADER = [
  */
 @Injectable()
 export class ScanResultsService {
+  // Derived views of a parsed image; keyed by the object ScanStore caches, so they go with it.
+  private readonly layerMemo = new WeakMap<StoredImage, LayerView[]>();
+  private readonly componentMemo = new WeakMap<StoredImage, Map<string, ComponentView[]>>();
+  private readonly sbomMemo = new WeakMap<StoredImage, Map<string, string>>();
+
   constructor(
     @Inject(RegistryStore) private readonly registry: RegistryStore,
     @Inject(ScanStore) private readonly scans: ScanStore,
@@ -456,8 +461,10 @@ export class ScanResultsService {
   }
 
   private layersOf(image: StoredImage): LayerView[] {
+    const hit = this.layerMemo.get(image);
+    if (hit) return hit;
     const byComp = this.findingsByComponent(image.findings);
-    return image.result.layers.map((l) => {
+    const views = image.result.layers.map((l): LayerView => {
       const introduced = image.result.components.filter(
         (c) => c.layerIndex === l.index && c.removedInLayer === undefined,
       );
@@ -477,6 +484,8 @@ export class ScanResultsService {
         removed: removed.map((c) => this.layerComponent(c, [])),
       };
     });
+    this.layerMemo.set(image, views);
+    return views;
   }
 
   async layers(
@@ -500,10 +509,23 @@ export class ScanResultsService {
   }
 
   private componentViews(list: { ref: ImageRef; image: StoredImage }[], index: boolean): ComponentView[] {
+    if (list.length === 1 && !index) return this.imageComponentViews(list[0].image, undefined);
+    return list
+      .flatMap(({ ref, image }) =>
+        this.imageComponentViews(image, platformLabel(ref.platform ?? image.result.image.platform)),
+      )
+      .sort(byRisk);
+  }
+
+  /** One image's components, riskiest first; memoised per parsed image (see ScanStore.image). */
+  private imageComponentViews(image: StoredImage, label: string | undefined): ComponentView[] {
+    const memo = this.componentMemo.get(image);
+    const key = label ?? '';
+    const hit = memo?.get(key);
+    if (hit) return hit;
     const out: ComponentView[] = [];
-    for (const { ref, image } of list) {
+    {
       const byComp = this.findingsByComponent(image.findings);
-      const label = index ? platformLabel(ref.platform ?? image.result.image.platform) : undefined;
       for (const c of image.result.components) {
         if (c.removedInLayer !== undefined) continue;
         const vulns = (byComp.get(componentIdentity(c)) ?? [])
@@ -527,7 +549,10 @@ export class ScanResultsService {
         });
       }
     }
-    return out.sort(byRisk);
+    out.sort(byRisk);
+    if (memo) memo.set(key, out);
+    else this.componentMemo.set(image, new Map([[key, out]]));
+    return out;
   }
 
   async components(
@@ -586,7 +611,7 @@ export class ScanResultsService {
     ref: { tag: string } | { digest: string },
     format: 'cyclonedx' | 'spdx',
     platform?: string,
-  ): Promise<{ body: Record<string, unknown>; contentType: string; filename: string }> {
+  ): Promise<{ body: string; contentType: string; filename: string }> {
     const t = await this.target(org, p, name, ref, { license: true });
     const scanned = this.requireScanned(await this.loadImages(t, org.id));
     const chosen = platform
@@ -595,15 +620,23 @@ export class ScanResultsService {
     if (!chosen) throw AppError.notFound('Platform');
     const label = 'tag' in ref ? `${t.repo.name}:${ref.tag}` : `${t.repo.name}@${ref.digest}`;
     const result = this.fullResult(chosen.image);
-    const opts = { name: label, created: new Date() };
+    // The document's timestamp is when its findings were computed, so the same state gives the
+    // same document (and it can be memoised per parsed image).
+    const rows = await this.scans.scansFor(org.id, t.repo.id, [chosen.ref.digest]);
+    const opts = { name: label, created: rows.get(chosen.ref.digest)?.evaluatedAt ?? new Date() };
+    const memoKey = `${format} ${label}`;
+    const memo = this.sbomMemo.get(chosen.image);
+    const cached = memo?.get(memoKey);
     const slug = label.replace(/[^A-Za-z0-9._-]+/g, '_');
+    const body =
+      cached ?? JSON.stringify(format === 'cyclonedx' ? toCycloneDx(result, opts) : toSpdx(result, opts));
+    if (!cached) {
+      if (memo) memo.set(memoKey, body);
+      else this.sbomMemo.set(chosen.image, new Map([[memoKey, body]]));
+    }
     return format === 'cyclonedx'
-      ? {
-          body: toCycloneDx(result, opts),
-          contentType: 'application/vnd.cyclonedx+json',
-          filename: `${slug}.cdx.json`,
-        }
-      : { body: toSpdx(result, opts), contentType: 'application/spdx+json', filename: `${slug}.spdx.json` };
+      ? { body, contentType: 'application/vnd.cyclonedx+json', filename: `${slug}.cdx.json` }
+      : { body, contentType: 'application/spdx+json', filename: `${slug}.spdx.json` };
   }
 
   async report(

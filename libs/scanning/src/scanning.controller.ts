@@ -194,7 +194,7 @@ export class ScanningController {
     const out = await this.results.sbom(org, p, name, { tag }, q.format, q.platform);
     res.setHeader('content-type', out.contentType);
     res.setHeader('content-disposition', `attachment; filename="${out.filename}"`);
-    return JSON.stringify(out.body);
+    return out.body;
   }
 
   @Get(':name/tags/:tag/report')
