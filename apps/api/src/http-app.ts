@@ -80,7 +80,8 @@ export async function createHttpApp(
   app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(logger));
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts owns SIGINT/SIGTERM (close the app, then stop embedded servers);
+  // Nest's own handler would re-raise the signal and kill the process before that finishes.
 
   SwaggerModule.setup('api/docs', app, () => buildOpenApi(app, config), { jsonDocumentUrl: 'api/docs-json' });
 

@@ -25,7 +25,6 @@ const app = await NestFactory.createApplicationContext(
   },
   { logger: false },
 );
-app.enableShutdownHooks();
 logger.info('drydock worker started');
 const stop = async () => {
   await app.close();

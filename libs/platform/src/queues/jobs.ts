@@ -33,6 +33,8 @@ export const JobHandler = (
 
 type Handler = (job: Job) => Promise<unknown>;
 
+const SHUTDOWN_GRACE_MS = 5_000;
+
 export class DuplicateJobHandlerError extends Error {}
 
 /**
@@ -44,6 +46,7 @@ export class DuplicateJobHandlerError extends Error {}
 export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly workers: Worker[] = [];
   readonly handlers = new Map<QueueName, Map<string, Handler>>();
+  private readonly active = new Set<Promise<unknown>>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -87,7 +90,13 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         async (job: Job) => {
           const handler = handlers.get(job.name);
           if (!handler) throw new Error(`No handler for job ${queue}/${job.name}`);
-          return handler(job);
+          const run = handler(job);
+          this.active.add(run);
+          try {
+            return await run;
+          } finally {
+            this.active.delete(run);
+          }
         },
         {
           connection: this.redis.duplicate(),
@@ -111,7 +120,18 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     }
   }
 
+  /**
+   * Lets running jobs finish for a short grace period, then closes without waiting: an unfinished job's
+   * lock lapses and another worker picks it up (stalled-job recovery), so shutdown never hangs on a
+   * long scan or a sync stuck in retries.
+   */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
+    // Take no new jobs while the running ones finish.
+    await Promise.all(this.workers.map((w) => w.pause(true).catch(() => undefined)));
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((r) => (timer = setTimeout(r, SHUTDOWN_GRACE_MS)));
+    await Promise.race([Promise.allSettled([...this.active]), grace]);
+    clearTimeout(timer);
+    await Promise.all(this.workers.map((w) => w.close(true).catch(() => undefined)));
   }
 }

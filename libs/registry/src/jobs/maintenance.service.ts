@@ -52,8 +52,9 @@ export class RegistryMaintenance implements OnApplicationBootstrap {
 
   /** Drops uploads untouched for `registry.uploadMaxAgeHours` (REGISTRY_UPLOAD_MAX_AGE_HOURS), and orphaned upload objects. */
   @JobHandler(QueueName.Maintenance, RegistryJob.CleanUploads)
-  async cleanUploads(now: Date = new Date()): Promise<{ sessions: number; orphans: number }> {
-    const cutoff = this.cutoff(now);
+  async cleanUploads(now: unknown = new Date()): Promise<{ sessions: number; orphans: number }> {
+    // As a job handler the first argument is the BullMQ job, not a date.
+    const cutoff = this.cutoff(now instanceof Date ? now : new Date());
     const rows: { id: string }[] = await this.db.withSystem((m) =>
       m
         .query(`DELETE FROM upload_sessions WHERE updated_at < $1 RETURNING id`, [cutoff])
@@ -86,8 +87,8 @@ export class RegistryMaintenance implements OnApplicationBootstrap {
    * The storage object goes before the row commits, so a row never outlives its bytes.
    */
   @JobHandler(QueueName.Maintenance, RegistryJob.CollectGarbage)
-  async collectGarbage(now: Date = new Date()): Promise<{ deleted: string[] }> {
-    const cutoff = this.cutoff(now);
+  async collectGarbage(now: unknown = new Date()): Promise<{ deleted: string[] }> {
+    const cutoff = this.cutoff(now instanceof Date ? now : new Date());
     const candidates: { digest: string }[] = await this.db.withSystem((m) =>
       m.query(
         `SELECT b.digest FROM blobs b
