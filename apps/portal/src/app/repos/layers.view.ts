@@ -76,13 +76,9 @@ import { ShieldBadge } from './shield.js';
             <ul class="comp-list">
               @for (c of sortedAdded(); track $index) {
                 <li>
-                  <button
-                    mat-button
-                    type="button"
-                    (click)="openComponent.emit(c.name)"
-                    [attr.aria-label]="'Open ' + c.name + ' in the Components view'"
-                  >
-                    {{ c.name }} {{ c.version ?? '' }}
+                  <button mat-button type="button" (click)="openComponent.emit(c.name)">
+                    {{ c.name }} {{ c.version ?? ''
+                    }}<span class="visually-hidden"> (show in Components)</span>
                   </button>
                   <span class="muted">{{ c.type }}</span>
                   <dd-shield status="completed" [counts]="counts(c)" />
