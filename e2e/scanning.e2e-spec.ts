@@ -15,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { ApiClient, signup } from '../test/support/http.js';
 import { startTestApp, type TestApp } from '../test/support/test-app.js';
 import { startNvdServer, type NvdServer } from './support/nvd-server.js';
+import { deliverStripeEvent, StripeServer } from './support/stripe-server.js';
 
 const SHARED = resolve(process.cwd(), '..', 'shared');
 const FIXTURES = join(SHARED, 'fixtures', 'images');
@@ -30,6 +31,11 @@ function run(cmd: string, args: string[], timeout = 300_000): Promise<{ code: nu
     });
   });
 }
+const STRIPE = {
+  secretKey: 'sk_test_drydock_scanning',
+  webhookSecret: 'whsec_drydock_scanning',
+  price: 'price_scanning',
+};
 const hasSkopeo = await run('skopeo', ['--version']).then((r) => r.code === 0);
 
 interface Expectation {
@@ -96,6 +102,7 @@ if (!hasShared || !hasSkopeo) {
   describe('scanning e2e with skopeo and the shared vulnerability data', () => {
     let t: TestApp;
     let nvd: NvdServer;
+    let stripe: StripeServer;
     let host: string;
     let owner: Awaited<ReturnType<typeof signup>>;
     let other: Awaited<ReturnType<typeof signup>>;
@@ -128,7 +135,17 @@ if (!hasShared || !hasSkopeo) {
     beforeAll(async () => {
       // The vulndb sync scheduled at boot talks to a local stand-in, never to the public NVD.
       nvd = await startNvdServer({ rateLimit: null });
-      t = await startTestApp({ worker: true, env: { NVD_URL: nvd.apiUrl } });
+      stripe = await new StripeServer({ secretKey: STRIPE.secretKey, prices: [STRIPE.price] }).start();
+      t = await startTestApp({
+        worker: true,
+        env: {
+          NVD_URL: nvd.apiUrl,
+          STRIPE_SECRET_KEY: STRIPE.secretKey,
+          STRIPE_WEBHOOK_SECRET: STRIPE.webhookSecret,
+          STRIPE_PRICE_SCANNING: STRIPE.price,
+          STRIPE_API_URL: stripe.url,
+        },
+      });
       host = new URL(t.url).host;
       const api = new ApiClient(t.url);
       const adminCreds = { email: 'e2e-scan-admin@example.test', password: 'e2e-scan-admin-password' };
@@ -158,6 +175,7 @@ if (!hasShared || !hasSkopeo) {
     afterAll(async () => {
       await t?.close();
       await nvd?.close();
+      await stripe?.stop();
     }, 60_000);
 
     it('a pushed fixture is scanned by itself and its components and findings are the expected ones', async () => {
@@ -213,6 +231,27 @@ if (!hasShared || !hasSkopeo) {
       expect(start.status).toBe(402);
       expect(start.body.code).toBe('addon_required');
       expect((await other.api.get(base(other))).status).toBe(402);
+    }, 300_000);
+
+    it('a forged webhook changes nothing; a signed checkout + subscription turns the add-on on and the next push is scanned', async () => {
+      const hook = `${t.url}/api/v1/billing/stripe/webhook`;
+      const checkout = await other.api.post(`/api/v1/orgs/${other.organization}/billing/checkout`, {
+        addon: 'scanning',
+      });
+      expect(checkout.status).toBe(201);
+      const { events } = stripe.completeCheckout(String(checkout.body.url).split('/').pop()!);
+      const forged = await deliverStripeEvent(hook, events[0], 'whsec_not_the_secret');
+      expect(forged.status).toBe(400);
+      expect((await other.api.post(base(other))).status).toBe(402);
+      for (const e of events)
+        expect((await deliverStripeEvent(hook, e, STRIPE.webhookSecret)).status).toBe(200);
+      expect((await push(other, 'v2')).code).toBe(0);
+      const done = await waitFor(
+        () => other.api.get(`/api/v1/orgs/${other.organization}/repositories/app/tags/v2/scan`),
+        (x) => x.status === 200 && ['completed', 'failed'].includes(x.body.status as string),
+        'the scan after checkout',
+      );
+      expect(done.body.status).toBe('completed');
     }, 300_000);
 
     it('a database update changes the counts of the scanned image with no layer read', async () => {
