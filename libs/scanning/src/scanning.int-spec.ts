@@ -8,8 +8,9 @@ import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
 import { startNvdServer, type NvdServer } from '../../../e2e/support/nvd-server.js';
 import { OciTestClient } from '../../registry/src/testing/oci-test-client.js';
 import { ScanWorker } from './scan.worker.js';
+import { ScanStore } from './db/scan-store.js';
 import { scanJobId } from './model.js';
-import { debianAdvisory, debianImage, indexOf, nvdScore } from './testing/images.js';
+import { debianAdvisory, debianImage, dpkgStatus, indexOf, nvdScore } from './testing/images.js';
 import { pushBuilt, pushManifest, scanUrl, waitFor, waitForScan } from './testing/helpers.js';
 
 type Owner = Awaited<ReturnType<typeof signup>>;
@@ -307,4 +308,44 @@ describe('re-evaluation', () => {
     const comps = await owner.api.get(scanUrl(owner.organization, repo, 'v1', 'components'));
     expect(comps.body.items[1]).toMatchObject({ name: 'zlib1g', vulnerabilities: [{ id: 'CVE-2026-2222' }] });
   }, 60_000);
+});
+
+describe('layers and housekeeping', () => {
+  it('a package deleted by a later layer is shown as removed there, not as present', async () => {
+    const repo = `${owner.organization}/slim`;
+    const img = debianImage('slim', PACKAGES, {
+      extra: { 'var/lib/dpkg/status': dpkgStatus(PACKAGES.filter((p) => p.name !== 'zlib1g')) },
+    });
+    await pushBuilt(oci, repo, 'v1', img);
+    await waitForScan(owner.api, owner.organization, repo, 'v1');
+    const layers = await owner.api.get(scanUrl(owner.organization, repo, 'v1', 'layers'));
+    expect(layers.body.layers[1].removed.map((c: { name: string }) => c.name)).toEqual(['zlib1g']);
+    const comps = await owner.api.get(scanUrl(owner.organization, repo, 'v1', 'components'));
+    expect(comps.body.items.map((c: { name: string }) => c.name)).not.toContain('zlib1g');
+  }, 60_000);
+
+  it('the sweeper fails a scan stuck in "scanning" whose job is gone, with a reason', async () => {
+    const ds = t.app.get(DataSource);
+    const repoRow = await ds.query<{ id: string }[]>(`SELECT id FROM repositories WHERE name = $1`, [
+      `${owner.organization}/web`,
+    ]);
+    const digest = `sha256:${'e'.repeat(64)}`;
+    await t.app.get(ScanStore).markScanning(owner.orgId, repoRow[0].id, digest, {
+      layersDone: 0,
+      layersTotal: 1,
+      bytesRead: 0,
+      bytesTotal: 1,
+    });
+    await ds.query(`UPDATE scans SET updated_at = now() - interval '1 day' WHERE manifest_digest = $1`, [
+      digest,
+    ]);
+    const swept = await t.app.get(ScanWorker).sweep();
+    expect(swept.failed).toBeGreaterThanOrEqual(1);
+    const row = await ds.query<{ status: string; error: string }[]>(
+      `SELECT status, error FROM scans WHERE manifest_digest = $1`,
+      [digest],
+    );
+    expect(row[0].status).toBe('failed');
+    expect(row[0].error).toMatch(/did not finish/);
+  });
 });
