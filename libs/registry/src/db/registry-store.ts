@@ -129,6 +129,27 @@ export class RegistryStore {
 
   // ---- uploads ----
 
+  async completeUpload(
+    orgId: string,
+    repositoryId: string,
+    uploadId: string,
+    blob: { digest: string; size: number; record: boolean },
+  ): Promise<void> {
+    await this.tenant(orgId, async (m) => {
+      if (blob.record) {
+        await m.query(
+          `INSERT INTO blobs (digest, size, storage_key) VALUES ($1, $2, $1) ON CONFLICT (digest) DO NOTHING`,
+          [blob.digest, blob.size],
+        );
+      }
+      await m.query(
+        `INSERT INTO repository_blobs (repository_id, digest, organization_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [repositoryId, blob.digest, orgId],
+      );
+      await m.query(`DELETE FROM upload_sessions WHERE organization_id = $1 AND id = $2`, [orgId, uploadId]);
+    });
+  }
+
   async createUpload(orgId: string, repositoryId: string, id: string): Promise<void> {
     await this.tenant(orgId, (m) =>
       m.query(`INSERT INTO upload_sessions (id, organization_id, repository_id) VALUES ($1, $2, $3)`, [

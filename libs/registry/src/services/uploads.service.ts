@@ -146,14 +146,15 @@ export class UploadsService {
       });
     }
     const existing = await this.store.blobExists(digest);
-    if (existing && (await this.blobs.stat(digest))) {
-      await this.blobs.deleteUpload(upload.id);
-    } else {
-      await this.blobs.commitUpload(upload.id, upload.parts, digest);
-      await this.store.recordBlob(digest, upload.uploadedBytes, digest);
-    }
-    await this.store.linkBlob(upload.organizationId, upload.repositoryId, digest);
-    await this.store.deleteUpload(upload.organizationId, upload.id);
+    const stored = existing !== null && (await this.blobs.stat(digest)) !== null;
+    if (stored) await this.blobs.deleteUpload(upload.id);
+    else await this.blobs.commitUpload(upload.id, upload.parts, digest);
+    // One transaction: record the blob (if new), link it to the repository, close the session.
+    await this.store.completeUpload(upload.organizationId, upload.repositoryId, upload.id, {
+      digest,
+      size: upload.uploadedBytes,
+      record: !stored,
+    });
     return { size: upload.uploadedBytes };
   }
 
