@@ -101,6 +101,9 @@ import { ShieldBadge } from './shield.js';
     }
   `,
   styles: `
+    :host {
+      display: block;
+    }
     .layers {
       display: grid;
       grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
