@@ -10,7 +10,15 @@
 // for bench/RESULTS.md on stdout; progress goes to stderr.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -34,7 +42,9 @@ function run(cmd, args, opts = {}) {
     let err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => (code === 0 ? res(out) : rej(new Error(`${cmd} ${args.join(' ')} → ${code}\n${err}`))));
+    p.on('close', (code) =>
+      code === 0 ? res(out) : rej(new Error(`${cmd} ${args.join(' ')} → ${code}\n${err}`)),
+    );
   });
 }
 
@@ -80,7 +90,11 @@ async function makeBigLayout(dir, bytes) {
   const { renameSync } = await import('node:fs');
   renameSync(tmp, join(dir, 'blobs', 'sha256', layerHex));
   const config = Buffer.from(
-    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${layerHex}`] } }),
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: [`sha256:${layerHex}`] },
+    }),
   );
   const configHex = createHash('sha256').update(config).digest('hex');
   writeFileSync(join(dir, 'blobs', 'sha256', configHex), config);
@@ -88,9 +102,15 @@ async function makeBigLayout(dir, bytes) {
     JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${configHex}`, size: config.length },
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: `sha256:${configHex}`,
+        size: config.length,
+      },
       // Declared uncompressed so that no tool tries to gunzip random bytes.
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: `sha256:${layerHex}`, size: bytes }],
+      layers: [
+        { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: `sha256:${layerHex}`, size: bytes },
+      ],
     }),
   );
   const mHex = createHash('sha256').update(manifest).digest('hex');
@@ -169,7 +189,10 @@ async function main() {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
       body: JSON.stringify(body),
     }).then((r) => r.json());
-  const sa = await rest(`/orgs/${org}/service-accounts`, { name: 'bench', grants: [{ target: `${org}/`, level: 'write' }] });
+  const sa = await rest(`/orgs/${org}/service-accounts`, {
+    name: 'bench',
+    grants: [{ target: `${org}/`, level: 'write' }],
+  });
   const saToken = (await rest(`/orgs/${org}/service-accounts/${sa.id}/tokens`, { name: 'bench' })).token;
 
   const targets = {
@@ -178,9 +201,23 @@ async function main() {
   };
   const skopeo = (args) => run('skopeo', ['--insecure-policy', ...args]);
   const push = (t, src, ref, flags = []) =>
-    skopeo(['copy', ...flags, '--dest-tls-verify=false', ...t.creds.map((c) => (c === '--creds' ? '--dest-creds' : c)), src, `docker://${t.host}/${t.repo}/${ref}`]);
+    skopeo([
+      'copy',
+      ...flags,
+      '--dest-tls-verify=false',
+      ...t.creds.map((c) => (c === '--creds' ? '--dest-creds' : c)),
+      src,
+      `docker://${t.host}/${t.repo}/${ref}`,
+    ]);
   const pull = (t, ref, dest, flags = []) =>
-    skopeo(['copy', ...flags, '--src-tls-verify=false', ...t.creds.map((c) => (c === '--creds' ? '--src-creds' : c)), `docker://${t.host}/${t.repo}/${ref}`, dest]);
+    skopeo([
+      'copy',
+      ...flags,
+      '--src-tls-verify=false',
+      ...t.creds.map((c) => (c === '--creds' ? '--src-creds' : c)),
+      `docker://${t.host}/${t.repo}/${ref}`,
+      dest,
+    ]);
 
   const results = {};
   const bytes = Math.round(GIB * 1024 * 1024 * 1024);
@@ -209,7 +246,9 @@ async function main() {
 
   // Fixture images (skipped without ../shared).
   const fixtures = existsSync(join(FIXTURES, 'fixtures.json'))
-    ? JSON.parse(readFileSync(join(FIXTURES, 'fixtures.json'), 'utf8')).fixtures.filter((f) => f.kind !== 'hostile' && !f.kind.includes('foreign'))
+    ? JSON.parse(readFileSync(join(FIXTURES, 'fixtures.json'), 'utf8')).fixtures.filter(
+        (f) => f.kind !== 'hostile' && !f.kind.includes('foreign'),
+      )
     : [];
   for (const [name, t] of Object.entries(targets)) {
     let pushS = 0;
@@ -231,11 +270,22 @@ async function main() {
   const concSrc = conc ? `oci-archive:${join(FIXTURES, 'bookworm-app.tar')}` : `oci:${big}:big`;
   const expected = (await skopeo(['inspect', '--raw', concSrc])).toString();
   const concS = await timed(() =>
-    Promise.all(Array.from({ length: 10 }, (_, i) => push(targets.drydock, concSrc, `concurrent-${i}:v1`, ['--preserve-digests']))),
+    Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        push(targets.drydock, concSrc, `concurrent-${i}:v1`, ['--preserve-digests']),
+      ),
+    ),
   );
   let intact = 0;
   for (let i = 0; i < 10; i++) {
-    const raw = await skopeo(['inspect', '--raw', '--tls-verify=false', '--creds', `bench:${saToken}`, `docker://${targets.drydock.host}/${targets.drydock.repo}/concurrent-${i}:v1`]);
+    const raw = await skopeo([
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      '--creds',
+      `bench:${saToken}`,
+      `docker://${targets.drydock.host}/${targets.drydock.repo}/concurrent-${i}:v1`,
+    ]);
     const out = join(work, `conc-${i}`);
     await pull(targets.drydock, `concurrent-${i}:v1`, `dir:${out}`, ['--preserve-digests']);
     if (raw === expected) intact++;
@@ -243,7 +293,7 @@ async function main() {
   }
 
   const mb = (n) => (n / 1024 / 1024).toFixed(0);
-  const mbps = (s) => ((bytes / 1024 / 1024) / s).toFixed(0);
+  const mbps = (s) => (bytes / 1024 / 1024 / s).toFixed(0);
   const r = results;
   const lines = [
     `### Registry (${new Date().toISOString().slice(0, 10)}, skopeo ${(await run('skopeo', ['--version'])).trim().split(' ').pop()}, loopback, filesystem storage)`,
