@@ -24,6 +24,8 @@ describe('a started Drydock (the built server as its own process)', () => {
     const doc = (await (await fetch(`${d.url}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toContain('/api/v1/signup');
     expect(await (await fetch(`${d.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const metrics = await (await fetch(`${d.url}/metrics`)).text();
+    expect(metrics).toMatch(/drydock_http_requests_total\{family="healthz",method="GET",status="2xx"\} \d+/);
     // Unknown API paths are problem+json 404s, not the portal.
     const missing = await fetch(`${d.url}/api/v1/nope`);
     expect(missing.status).toBe(404);

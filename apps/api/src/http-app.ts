@@ -9,6 +9,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import {
   AppConfig,
   createValidationPipe,
+  Metrics,
   ProblemFilter,
   requestContext,
   type Logger,
@@ -65,6 +66,12 @@ export async function createHttpApp(
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
   app.use(requestContext(logger));
+  const metrics = new Metrics();
+  app.use(metrics.middleware());
+  app.use('/metrics', (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || req.path !== '/') return next();
+    metrics.registry.metrics().then((text) => res.type(metrics.registry.contentType).send(text), next);
+  });
   // JSON bodies for the REST API only: /v2 streams raw bytes (blobs, manifests of any media type).
   const json = express.json({ limit: '1mb' });
   // Stripe signs the exact bytes it sends: its webhook gets them unparsed (stripe.webhooks.constructEvent).

