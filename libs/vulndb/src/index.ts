@@ -46,6 +46,7 @@ export {
   osvGroupIds,
   advisoryLink,
   type CandidateProvider,
+  type MatchOptions,
 } from './match/matcher.js';
 export {
   MemoryVulnIndex,
