@@ -11,6 +11,7 @@ import { MeController } from './controllers/me.controller.js';
 import { MembersController } from './controllers/members.controller.js';
 import { ServiceAccountsController } from './controllers/service-accounts.controller.js';
 import { TeamsController } from './controllers/teams.controller.js';
+import { VulndbAdminController } from './controllers/vulndb-admin.controller.js';
 import { CoreModule } from './core.module.js';
 
 export const API_CONTROLLERS = [
@@ -24,6 +25,7 @@ export const API_CONTROLLERS = [
   AdminAddonsController,
   BillingController,
   HealthController,
+  VulndbAdminController,
 ];
 
 @Module({})

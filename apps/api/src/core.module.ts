@@ -21,6 +21,8 @@ export class CoreModule {
         VulndbModule,
         ScanningModule,
       ],
+      // The HTTP controllers of apps/api use these modules' services.
+      exports: [IdentityModule, RegistryModule, BillingModule, VulndbModule, ScanningModule],
     };
   }
 }
