@@ -53,7 +53,7 @@ let nvd: NvdServer;
 beforeAll(async () => {
   // The stand-in NVD answers the sync that the worker starts at boot, as the public API would.
   nvd = await startNvdServer({
-    records: nvdPage(['CVE-2026-1111']).vulnerabilities.map((v) => v.cve) as never,
+    records: nvdPage(['CVE-2026-1111']).vulnerabilities.map((v) => v.cve),
   });
   t = await startTestApp({ worker: true, env: { NVD_URL: nvd.apiUrl } });
   const { IdentityService } = await import('@drydock/identity');
@@ -121,7 +121,7 @@ describe('vulnerability database administration (platform admins)', () => {
       nvdPage(['CVE-2026-2222']).vulnerabilities.map((v) => ({
         ...v.cve,
         lastModified: new Date().toISOString().slice(0, 23),
-      })) as never,
+      })),
     );
     const before = nvd.requests.length;
     const deadline = Date.now() + 90_000;
