@@ -323,11 +323,21 @@ export class VulndbService implements OnApplicationBootstrap {
     return result;
   }
 
+  /**
+   * No deterministic job id on purpose: a request made while a re-evaluation runs must still get a run
+   * of its own (the running one may have read the pending changes before this request's data landed).
+   * The queue's concurrency is 1, and a run with nothing pending returns at once.
+   */
   async requestReevaluation(): Promise<void> {
     await this.queues[QueueName.Reevaluate].add(
       VulndbJob.Reevaluate,
       {},
-      { jobId: VulndbJob.Reevaluate, removeOnComplete: true, removeOnFail: true },
+      {
+        removeOnComplete: true,
+        removeOnFail: 100,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 1000 },
+      },
     );
   }
 
