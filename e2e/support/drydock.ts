@@ -26,6 +26,8 @@ export interface StartedDrydock {
   child: ChildProcess;
   dataDir: string;
   db?: TestDatabase;
+  /** The Redis key prefix (empty when embedded). */
+  redisPrefix: string;
   output(): string;
   /** SIGTERM, wait for exit; returns the exit code. */
   stop(): Promise<number | null>;
@@ -37,13 +39,26 @@ export interface StartedDrydock {
  * REDIS_URL unset so it starts its own embedded servers.
  */
 export async function startDrydock(
-  opts: { env?: Record<string, string>; embedded?: boolean; timeoutMs?: number } = {},
+  opts: {
+    env?: Record<string, string>;
+    embedded?: boolean;
+    timeoutMs?: number;
+    /**
+     * Run on the state of an earlier process (its database, data directory and Redis prefix), as a
+     * restart does. The caller owns that state: stop() leaves it in place.
+     */
+    reuse?: { db: TestDatabase; dataDir: string; redisPrefix: string };
+    /** stop() leaves the database and data directory in place, for a later `reuse`. */
+    keepState?: boolean;
+  } = {},
 ): Promise<StartedDrydock> {
   if (!existsSync(SERVER_ENTRY))
     throw new Error('the server is not built: run `npm run build:server` (npm test does)');
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'drydock-e2e-'));
-  const db = opts.embedded ? undefined : await createTestDatabase('drydock_e2e');
+  const dataDir = opts.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'drydock-e2e-'));
+  const db = opts.reuse?.db ?? (opts.embedded ? undefined : await createTestDatabase('drydock_e2e'));
+  const redisPrefix = opts.reuse?.redisPrefix ?? (db ? `dde2e-${randomBytes(4).toString('hex')}` : '');
+  const keepState = opts.keepState === true || opts.reuse !== undefined;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
@@ -57,7 +72,7 @@ export async function startDrydock(
       ? {
           DATABASE_URL: db.url,
           REDIS_URL: process.env.REDIS_URL ?? '',
-          REDIS_PREFIX: `dde2e-${randomBytes(4).toString('hex')}`,
+          REDIS_PREFIX: redisPrefix,
         }
       : {}),
     ...opts.env,
@@ -90,12 +105,15 @@ export async function startDrydock(
     child,
     dataDir,
     db,
+    redisPrefix,
     output: () => out,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       const code = await exited;
-      await db?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepState) {
+        await db?.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
       return code;
     },
   };
