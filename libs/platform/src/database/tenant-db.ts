@@ -17,8 +17,10 @@ export class TenantDb {
   async withTenant<T>(organizationId: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
     if (!UUID.test(organizationId)) throw new Error('withTenant: organizationId must be a UUID');
     return this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT set_config('app.tenant_id', $1, true)`, [organizationId]);
-      await m.query(`SET LOCAL ROLE ${APP_ROLE}`);
+      // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
+      await m.query(`SELECT set_config('app.tenant_id', $1, true), set_config('role', '${APP_ROLE}', true)`, [
+        organizationId,
+      ]);
       return work(m);
     });
   }
