@@ -5,8 +5,10 @@
  * check (no serious or critical violations). Needs `npm run build:portal` and /usr/bin/chromium;
  * without them the suite says why and registers nothing else.
  *
- * Steps that need the scanning add-on and the vulnerability database run only when the started
- * Drydock has those APIs (they probe for them), so this suite grows with the server.
+ * The add-on is enabled the way a paying customer enables it: a Checkout Session on the Stripe
+ * stand-in (e2e/support/stripe-server.ts), then its signed webhooks. Vulnerability data is loaded
+ * through the platform-admin offline import (an OSV Debian advisory and its NVD record), and the
+ * boot-time NVD sync talks to the NVD stand-in (e2e/support/nvd-server.ts), never to the internet.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { existsSync } from 'node:fs';
@@ -32,10 +34,77 @@ import {
   seriousA11yViolations,
   type PortalBrowser,
 } from './support/browser.js';
+import { startNvdServer, type NvdCveJson, type NvdServer } from './support/nvd-server.js';
+import { StripeServer, deliverStripeEvent } from './support/stripe-server.js';
 
 const PORTAL_DIR = resolve(process.cwd(), 'dist', 'portal', 'browser');
 const portalBuilt = existsSync(join(PORTAL_DIR, 'index.html'));
 const STEP = 90_000;
+
+const STRIPE_SECRET_KEY = 'sk_test_portal_e2e';
+const STRIPE_WEBHOOK_SECRET = 'whsec_portal_e2e';
+const STRIPE_PRICE = 'price_scanning_e2e';
+// The test image installs openssl 3.0.11-1~deb12u1 (source package openssl); the advisory's fix is newer.
+const CVE = 'CVE-2026-1111';
+
+function nvdCve(id: string, score: number, severity: string): NvdCveJson {
+  return {
+    id,
+    sourceIdentifier: 'cve@mitre.org',
+    published: '2026-01-01T00:00:00.000',
+    lastModified: '2026-01-02T00:00:00.000',
+    vulnStatus: 'Analyzed',
+    descriptions: [{ lang: 'en', value: `Description of ${id}` }],
+    metrics: {
+      cvssMetricV31: [
+        {
+          source: 'nvd@nist.gov',
+          type: 'Primary',
+          cvssData: {
+            version: '3.1',
+            vectorString: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+            baseScore: score,
+            baseSeverity: severity,
+          },
+        },
+      ],
+    },
+    references: [],
+  };
+}
+
+/** One NVD CVE API 2.0 page, as an offline feed file holds it. */
+function nvdPage(cves: NvdCveJson[]): Record<string, unknown> {
+  return {
+    resultsPerPage: cves.length,
+    startIndex: 0,
+    totalResults: cves.length,
+    format: 'NVD_CVE',
+    version: '2.0',
+    timestamp: '2026-09-01T00:00:00.000',
+    vulnerabilities: cves.map((cve) => ({ cve })),
+  };
+}
+
+/** A Debian security advisory in OSV form: the SOURCE package, fixed in a later Debian revision. */
+function debianAdvisory(cve: string, source: string, fixed: string): Record<string, unknown> {
+  return {
+    schema_version: '1.7.0',
+    id: `DEBIAN-${cve}`,
+    modified: '2026-01-01T00:00:00Z',
+    published: '2026-01-01T00:00:00Z',
+    aliases: [],
+    upstream: [cve],
+    summary: `${source} issue ${cve}`,
+    affected: [
+      {
+        package: { ecosystem: 'Debian:12', name: source },
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }],
+      },
+    ],
+    references: [],
+  };
+}
 
 async function expectAccessible(page: Page, what: string): Promise<void> {
   const serious = await seriousA11yViolations(page);
@@ -124,9 +193,24 @@ if (!chromiumAvailable() || !portalBuilt) {
     let saToken = '';
     let inviteUrl = '';
     let api: ApiClient;
+    let stripe: StripeServer;
+    let nvd: NvdServer;
+    const critical = nvdCve(CVE, 9.8, 'CRITICAL');
 
     beforeAll(async () => {
-      t = await startTestApp({ env: { PORTAL_DIR }, worker: true });
+      stripe = await new StripeServer({ secretKey: STRIPE_SECRET_KEY, prices: [STRIPE_PRICE] }).start();
+      nvd = await startNvdServer({ records: [critical], rateLimit: null });
+      t = await startTestApp({
+        env: {
+          PORTAL_DIR,
+          STRIPE_SECRET_KEY,
+          STRIPE_WEBHOOK_SECRET,
+          STRIPE_PRICE_SCANNING: STRIPE_PRICE,
+          STRIPE_API_URL: stripe.url,
+          NVD_URL: nvd.apiUrl,
+        },
+        worker: true,
+      });
       await t.app.get(IdentityService).ensurePlatformAdmin(admin.email, admin.password);
       api = new ApiClient(t.url);
       b = await launchPortalBrowser(t.url);
@@ -136,6 +220,8 @@ if (!chromiumAvailable() || !portalBuilt) {
     afterAll(async () => {
       await b?.close();
       await t?.close();
+      await stripe?.stop();
+      await nvd?.close();
     });
 
     it(
@@ -320,32 +406,67 @@ if (!chromiumAvailable() || !portalBuilt) {
     );
 
     it(
-      'scans on demand once the add-on is granted, and the progress bar completes',
+      'loads vulnerability data through the platform-admin offline import',
       async () => {
-        const ownerApi = api.as(await login(owner.email, owner.password));
-        const tags = await ownerApi.get(`/api/v1/orgs/${owner.organization}/repositories/web/tags`);
-        const first = (tags.body as { items?: Record<string, unknown>[] }).items?.[0];
-        if (!first || !('scanStatus' in first)) {
-          console.warn('portal e2e: this Drydock has no scanning results API yet; scan steps not run');
-          return;
-        }
-        // Without the add-on the page says so and the Scan button is disabled.
+        const form = new FormData();
+        form.append('files', new Blob([JSON.stringify(nvdPage([critical]))]), 'nvd-page-1.json');
+        form.append(
+          'files',
+          new Blob([JSON.stringify(debianAdvisory(CVE, 'openssl', '3.0.11-1~deb12u2'))]),
+          `DEBIAN-${CVE}.json`,
+        );
+        const res = await fetch(`${t.url}/api/v1/admin/vulndb/import`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${await login(admin.email, admin.password)}` },
+          body: form,
+        });
+        expect(res.status).toBe(201);
+        await expect(res.json()).resolves.toMatchObject({ nvd: 1, osv: 1, skipped: [] });
+      },
+      STEP,
+    );
+
+    it(
+      'enables the add-on through Stripe Checkout and its signed webhook',
+      async () => {
+        // Without the add-on the tag page says so and the Scan button is disabled.
         await page.goto(`/orgs/${owner.organization}/repositories/web/tags/v1`);
         await page.getByTestId('not-licensed').waitFor();
         await expect(page.getByTestId('scan-button').isDisabled()).resolves.toBe(true);
         await screenshot(page, 'scan-not-licensed');
 
-        // A platform admin's grant (the Stripe path is covered by the billing suite).
-        const adminApi = api.as(await login(admin.email, admin.password));
-        const granted = await adminApi.put(`/api/v1/admin/orgs/${owner.organization}/addons/scanning`, {
-          enabled: true,
-        });
-        expect(granted.status).toBe(200);
         await page.goto(`/orgs/${owner.organization}/billing`);
+        await page.getByTestId('enable-scanning').waitFor();
+        await screenshot(page, 'billing-not-enabled');
+        // The button sends the browser to Stripe's hosted page, which the stand-in does not serve
+        // (and the portal only follows https), so the session is started as the button does it.
+        const ownerApi = api.as(await login(owner.email, owner.password));
+        const checkout = await ownerApi.post(`/api/v1/orgs/${owner.organization}/billing/checkout`, {
+          addon: 'scanning',
+        });
+        expect(checkout.status).toBe(201);
+        const sessionId = String((checkout.body as { url: string }).url)
+          .split('/')
+          .pop()!;
+        const { events } = stripe.completeCheckout(sessionId);
+        const hook = `${t.url}/api/v1/billing/stripe/webhook`;
+        for (const event of events) {
+          const delivered = await deliverStripeEvent(hook, event, STRIPE_WEBHOOK_SECRET);
+          expect(delivered.status).toBe(200);
+        }
+
+        await page.reload();
         await page.getByTestId('addon-status').filter({ hasText: 'Enabled' }).waitFor();
+        await expect(page.getByTestId('enable-scanning').count()).resolves.toBe(0);
         await screenshot(page, 'billing-enabled');
         await expectAccessible(page, 'billing');
+      },
+      STEP,
+    );
 
+    it(
+      'scans on demand, the progress bar completes, and the results show the vulnerability',
+      async () => {
         await page.goto(`/orgs/${owner.organization}/repositories/web/tags/v1`);
         await page.getByTestId('scan-button').click();
         // The bar appears while queued/scanning and goes when the scan completes, without a reload.
@@ -367,17 +488,37 @@ if (!chromiumAvailable() || !portalBuilt) {
         await page.getByTestId('layer').filter({ hasText: 'apt-get install -y openssl' }).click();
         await page.getByTestId('layer-detail').getByText('openssl').first().waitFor();
         await screenshot(page, 'layers-view');
+
+        // Components: the vulnerable one first, expanded to its CVE with the NVD link.
         await page.getByRole('tab', { name: 'Components' }).click();
         await page.getByTestId('component-search').waitFor();
-        await page.getByTestId('component-name').filter({ hasText: 'openssl' }).first().waitFor();
+        const first = page.getByTestId('component').first();
+        await expect(first.getByTestId('component-name').textContent()).resolves.toContain('openssl');
+        await expect(first.getByTestId('shield').getAttribute('data-count')).resolves.toBe('1');
+        if ((await first.getByTestId('vuln-link').count()) === 0)
+          await first.getByTestId('component-name').click();
+        const link = first.getByTestId('vuln-link').first();
+        await link.waitFor();
+        await expect(link.textContent()).resolves.toContain(CVE);
+        await expect(link.getAttribute('href')).resolves.toBe(`https://nvd.nist.gov/vuln/detail/${CVE}`);
         await screenshot(page, 'components-view');
         await expectAccessible(page, 'components view');
+
+        // The Images tab: a red shield (critical) with the count.
+        await page.goto(`/orgs/${owner.organization}/repositories/web`);
+        await page.getByTestId('tag-name').filter({ hasText: 'v1' }).waitFor();
+        const shield = page.getByTestId('shield').first();
+        await page.locator('[data-testid="shield"][data-color="red"]').first().waitFor();
+        await expect(shield.getAttribute('data-color')).resolves.toBe('red');
+        await expect(shield.getAttribute('data-count')).resolves.toBe('1');
+        await expect(shield.textContent()).resolves.toContain('1');
+        await screenshot(page, 'images-tab-red-shield');
       },
       STEP * 2,
     );
 
     it(
-      'lets a platform admin see the vulnerability data page and the organizations',
+      'lets a platform admin save the NVD settings, sync, and see the status',
       async () => {
         const admins = await launchPortalBrowser(t.url);
         try {
@@ -389,30 +530,63 @@ if (!chromiumAvailable() || !portalBuilt) {
           await p.waitForURL('**/me/tokens');
           await p.getByRole('link', { name: 'Vulnerability data' }).click();
           await p.waitForURL('**/admin/vulndb');
-          const settings = await api
-            .as(await login(admin.email, admin.password))
-            .get('/api/v1/admin/vulndb/settings');
-          if (settings.status === 200) {
-            await p.getByTestId('nvd-interval').fill('90');
-            await p.getByTestId('nvd-api-key').fill('e2e-secret-key');
-            await p.getByTestId('save-vulndb').click();
-            await p.getByText('Settings saved.').waitFor();
-            await p.getByTestId('api-key-state').filter({ hasText: 'is set' }).waitFor();
-            await p.getByTestId('vulndb-status').waitFor();
-          } else {
-            // Until the vulnerability database lands, the page says so in words.
-            await p.getByRole('alert').first().waitFor();
+          await p.getByTestId('nvd-interval').waitFor();
+          await p.getByTestId('nvd-url').fill(nvd.apiUrl);
+          await p.getByTestId('nvd-interval').fill('90');
+          await p.getByTestId('nvd-api-key').fill('e2e-secret-key');
+          await p.getByTestId('save-vulndb').click();
+          await p.getByText('Settings saved.').waitFor();
+          await p.getByTestId('api-key-state').filter({ hasText: 'is set' }).waitFor();
+          // Saved on the server, the key write-only.
+          const adminApi = api.as(await login(admin.email, admin.password));
+          const saved = await adminApi.get('/api/v1/admin/vulndb/settings');
+          expect(saved.status).toBe(200);
+          expect(saved.body).toMatchObject({ nvd: { intervalMinutes: 90, apiKeySet: true } });
+          expect(JSON.stringify(saved.body)).not.toContain('e2e-secret-key');
+          await screenshot(p, 'admin-vulndb-saved');
+
+          const before = nvd.requests.length;
+          const clicked = Date.now();
+          await p.getByTestId('sync-now').click();
+          // The sync runs in the worker against the stand-in; wait for it to finish, then for the page's
+          // own status polling to show it (no reload).
+          type Status = { state: string; lastSuccessAt: string | null; dbVersion: number };
+          let st = (await adminApi.get('/api/v1/admin/vulndb/status')).body as Status;
+          const deadline = Date.now() + 60_000;
+          while (
+            Date.now() < deadline &&
+            !(
+              nvd.requests.length > before &&
+              st.state === 'idle' &&
+              st.lastSuccessAt !== null &&
+              Date.parse(st.lastSuccessAt) >= clicked - 1000
+            )
+          ) {
+            await new Promise((r) => setTimeout(r, 250));
+            st = (await adminApi.get('/api/v1/admin/vulndb/status')).body as Status;
           }
-          await screenshot(p, 'admin-vulndb');
+          expect(nvd.requests.length).toBeGreaterThan(before);
+          expect(st.state).toBe('idle');
+          const status = p.getByTestId('vulndb-status');
+          await p
+            .getByTestId('db-version')
+            .filter({ hasText: new RegExp(`^\\s*${st.dbVersion}\\s*$`) })
+            .waitFor({ timeout: 45_000 });
+          await status.getByText('Idle').waitFor();
+          await expect(p.getByTestId('last-success').textContent()).resolves.not.toBe('—');
+          await status.getByText('nvd records').waitFor();
+          await status.getByText('osv records').waitFor();
+          await screenshot(p, 'admin-vulndb-status');
           await expectAccessible(p, 'admin vulndb');
           await p.getByRole('link', { name: 'Organizations' }).click();
           await p.getByRole('cell', { name: owner.organization, exact: true }).waitFor();
           await screenshot(p, 'admin-orgs');
+          expect(admins.pageErrors).toEqual([]);
         } finally {
           await admins.close();
         }
       },
-      STEP,
+      STEP * 2,
     );
 
     it(
