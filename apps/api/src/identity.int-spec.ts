@@ -67,6 +67,40 @@ describe('sign-up, sign-in and tokens', () => {
     );
   });
 
+  it('a user changes their password: the old one stops working, other sessions end', async () => {
+    const who = identity('pw');
+    const s = await api.post('/api/v1/signup', who);
+    const cookie = s.headers.get('set-cookie')!.split(';')[0]!;
+    const session = api.as(s.body.accessToken);
+    const wrong = await session.post('/api/v1/me/password', {
+      currentPassword: 'not-it-at-all',
+      newPassword: 'a-brand-new-password',
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.errors[0].field).toBe('currentPassword');
+    const weak = await session.post('/api/v1/me/password', {
+      currentPassword: who.password,
+      newPassword: 'short',
+    });
+    expect(weak.status).toBe(400);
+    expect(weak.body.errors[0].field).toBe('newPassword');
+    expect(
+      (
+        await session.post('/api/v1/me/password', {
+          currentPassword: who.password,
+          newPassword: 'a-brand-new-password',
+        })
+      ).status,
+    ).toBe(204);
+    expect((await api.post('/api/v1/auth/login', { email: who.email, password: who.password })).status).toBe(
+      401,
+    );
+    expect(
+      (await api.post('/api/v1/auth/login', { email: who.email, password: 'a-brand-new-password' })).status,
+    ).toBe(200);
+    expect((await api.request('POST', '/api/v1/auth/refresh', undefined, { cookie })).status).toBe(401);
+  });
+
   it('an expired token is refused', async () => {
     const a = await signup(api, 'exp');
     const soon = new Date(Date.now() + 1500).toISOString();

@@ -84,6 +84,12 @@ export interface MeResponse {
   organizations: { slug: string; role: (typeof ORG_ROLES)[number] }[];
 }
 
+export const ChangePasswordRequest = z.object({
+  currentPassword: z.string().min(1, 'is required').max(1024),
+  newPassword: PasswordSchema,
+});
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
+
 export const RoleSchema = z.enum(ORG_ROLES);
 export const InvitationRequest = z.object({ email: EmailSchema, role: RoleSchema.default('member') });
 export interface InvitationResponse {

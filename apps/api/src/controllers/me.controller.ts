@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
+  ChangePasswordRequest,
   CreateTokenRequest,
   type MeResponse,
   type TokenCreatedResponse,
@@ -29,6 +30,18 @@ export class MeController {
   @Access.authenticated()
   me(@CurrentPrincipal() p: Principal): Promise<MeResponse> {
     return this.identity.me(p);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @Access.authenticated()
+  @ApiBodySchema(ChangePasswordRequest)
+  changePassword(
+    @CurrentPrincipal() p: Principal,
+    @Body({ schema: ChangePasswordRequest }) body: ChangePasswordRequest,
+    @RequestId() rid?: string,
+  ): Promise<void> {
+    return this.identity.changePassword(p, body.currentPassword, body.newPassword, rid);
   }
 
   @Post('tokens')

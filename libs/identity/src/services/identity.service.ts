@@ -202,6 +202,38 @@ export class IdentityService {
     );
   }
 
+  /** Changes a user's own password; every other session (refresh token) ends. */
+  async changePassword(
+    p: Principal,
+    currentPassword: string,
+    newPassword: string,
+    requestId?: string,
+  ): Promise<void> {
+    if (p.kind !== 'user') throw AppError.forbidden('Service accounts have no password');
+    const user = await this.db.withSystem((m) => m.findOne(User, { where: { id: p.userId } }));
+    if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+      throw new AppError('invalid_credentials', 'The current password is wrong', {
+        errors: [{ field: 'currentPassword', message: 'is not your current password' }],
+      });
+    }
+    const passwordHash = await hashPassword(newPassword);
+    // A user's own account row and sessions: system context, keyed by the user id.
+    await this.db.withSystem(async (m) => {
+      await m.update(User, { id: user.id }, { passwordHash });
+      await m.update(RefreshSession, { userId: user.id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    });
+    const memberships = await this.db.withSystem((m) => m.find(Membership, { where: { userId: user.id } }));
+    for (const ms of memberships) {
+      await this.audit.record({
+        organizationId: ms.organizationId,
+        actor: p,
+        action: 'auth.password_changed',
+        target: user.email,
+        requestId,
+      });
+    }
+  }
+
   async principalForUser(userId: string): Promise<Principal | null> {
     const user = await this.db.withSystem((m) => m.findOne(User, { where: { id: userId } }));
     return user

@@ -2,11 +2,12 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { MatCardModule } from '@angular/material/card';
 import { RouterLink } from '@angular/router';
 import { SessionService } from '../core/session.service.js';
+import { ChangePassword } from './change-password.js';
 
 @Component({
   selector: 'dd-profile-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatCardModule, RouterLink],
+  imports: [MatCardModule, RouterLink, ChangePassword],
   template: `
     <div class="page">
       <header class="page-header"><h1>Profile</h1></header>
@@ -31,6 +32,9 @@ import { SessionService } from '../core/session.service.js';
             </dl>
           </mat-card-content>
         </mat-card>
+      }
+      @if (session.me()) {
+        <dd-change-password />
       }
       <p><a routerLink="/me/tokens">Manage personal access tokens</a></p>
     </div>
