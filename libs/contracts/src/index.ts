@@ -3,3 +3,4 @@ export * from './permissions.js';
 export * from './problem.js';
 export * from './scanning.js';
 export * from './billing.js';
+export * from './registry.js';

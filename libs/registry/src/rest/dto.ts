@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Platform } from '../oci/manifest.js';
 
 export const RepositoryListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
@@ -28,31 +27,5 @@ export const TagListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-export interface RepositoryResponse {
-  id: string;
-  /** Full name, `<org>/<path>`: what `docker pull <host>/<name>` takes. */
-  name: string;
-  path: string;
-  visibility: 'private' | 'public';
-  scanMode: 'on_push' | 'manual';
-  description: string | null;
-  tagCount: number;
-  /** The caller's level on this repository (null for a public repository the caller only pulls). */
-  level: 'read' | 'write' | 'admin' | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface TagResponse {
-  name: string;
-  digest: string;
-  mediaType: string;
-  /** Config plus layers (image), or the sum over the index's child images. */
-  totalSize: number;
-  platforms: Platform[];
-  pushedAt: string;
-  pushedBy: string | null;
-  /** Added by the scanning add-on when it is installed (issue 6). */
-  scanStatus?: string;
-  counts?: Record<string, number> | null;
-}
+// The response shapes live in @drydock/contracts, shared with the portal so the two cannot drift.
+export type { RepositoryResponse, TagResponse } from '@drydock/contracts';

@@ -1,7 +1,6 @@
 /**
  * Registry and scanning shapes. The scanning ones come from `@drydock/contracts` (the API's own
- * declarations, issue 6); the registry's repository and tag DTOs live in libs/registry and are
- * mirrored here until they move to the contracts.
+ * declarations, issue 6), and so do the registry's repository and tag responses (issue 3).
  */
 import type {
   ComponentView,
@@ -9,13 +8,16 @@ import type {
   LayerView,
   LayersResponse,
   PlatformScanView,
-  RepoLevel,
+  PlatformView,
+  RepositoryResponse,
+  RepositoryScanMode,
+  RepositoryVisibility,
+  TagResponse,
   ScanProgressView,
   ScanSeverity,
   ScanStatus,
   ScanView,
   SeverityCountsView,
-  TagScanView,
   VulnerabilityView,
 } from '@drydock/contracts';
 
@@ -30,40 +32,16 @@ export type Component = ComponentView;
 export type LayerComponent = LayerComponentView;
 export type Layer = LayerView;
 
-export type Visibility = 'private' | 'public';
-export type ScanMode = 'on_push' | 'manual';
+export type Visibility = RepositoryVisibility;
+export type ScanMode = RepositoryScanMode;
+export type Platform = PlatformView;
 
-export interface Platform {
-  architecture: string;
-  os: string;
-  variant?: string;
-  'os.version'?: string;
-}
-
-/** libs/registry RepositoryResponse. */
-export interface Repository {
-  id: string;
-  name: string;
-  path: string;
-  visibility: Visibility;
-  scanMode: ScanMode;
-  description: string | null;
-  tagCount: number;
-  level: RepoLevel | null;
-  createdAt: string;
-  updatedAt: string;
+/** A repository as the list answers it; `lastPushedAt` and `scan` are used when the API sends them. */
+export interface Repository extends RepositoryResponse {
   lastPushedAt?: string | null;
   /** The worst result over the repository's tags, if the API adds it to the list. */
   scan?: { status: ScanStatus; counts: SeverityCounts | null } | null;
 }
 
-/** libs/registry TagResponse, plus the scan fields issue 6 adds (absent before the add-on exists). */
-export interface Tag extends Partial<TagScanView> {
-  name: string;
-  digest: string;
-  mediaType: string;
-  totalSize: number;
-  platforms: Platform[];
-  pushedAt: string;
-  pushedBy: string | null;
-}
+/** A tag as the tag list answers it (the scan fields appear once the add-on is installed). */
+export type Tag = TagResponse;

@@ -1,0 +1,43 @@
+import type { RepoLevel } from './permissions.js';
+import type { ScanStatus, SeverityCountsView } from './scanning.js';
+
+/** Response shapes of the repositories REST API (issue 3), shared by libs/registry and the portal. */
+
+export type RepositoryVisibility = 'private' | 'public';
+export type RepositoryScanMode = 'on_push' | 'manual';
+
+export interface PlatformView {
+  architecture: string;
+  os: string;
+  variant?: string;
+  'os.version'?: string;
+}
+
+export interface RepositoryResponse {
+  id: string;
+  /** Full name, `<org>/<path>`: what `docker pull <host>/<name>` takes. */
+  name: string;
+  path: string;
+  visibility: RepositoryVisibility;
+  scanMode: RepositoryScanMode;
+  description: string | null;
+  tagCount: number;
+  /** The caller's level on this repository (null for a public repository the caller only pulls). */
+  level: RepoLevel | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TagResponse {
+  name: string;
+  digest: string;
+  mediaType: string;
+  /** Config plus layers (image), or the sum over the index's child images. */
+  totalSize: number;
+  platforms: PlatformView[];
+  pushedAt: string;
+  pushedBy: string | null;
+  /** Added by the scanning add-on when it is installed (issue 6). */
+  scanStatus?: ScanStatus;
+  counts?: SeverityCountsView | null;
+}
