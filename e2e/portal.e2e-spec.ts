@@ -11,7 +11,9 @@
  * boot-time NVD sync talks to the NVD stand-in (e2e/support/nvd-server.ts), never to the internet.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { IdentityService } from '@drydock/identity';
@@ -19,7 +21,6 @@ import { ApiClient } from '../test/support/http.js';
 import { startTestApp, type TestApp } from '../test/support/test-app.js';
 import { gzipSync } from 'node:zlib';
 import {
-  OciTestClient,
   blobOf,
   sha256,
   tarOf,
@@ -311,9 +312,52 @@ if (!chromiumAvailable() || !portalBuilt) {
       'shows a pushed image with its shield, digest and details',
       async () => {
         const image = debianImage(`portal-${n}`);
-        const client = new OciTestClient(t.url, { username: 'ci', password: saToken });
-        const pushed = await client.pushImage(`${owner.organization}/web`, 'v1', image);
-        expect(pushed.status).toBe(201);
+        // The way CI pushes: skopeo with the service-account token created in the UI.
+        const layout = mkdtempSync(join(tmpdir(), 'drydock-portal-layout-'));
+        try {
+          mkdirSync(join(layout, 'blobs', 'sha256'), { recursive: true });
+          writeFileSync(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+          for (const b of [image.config, ...image.layers]) {
+            writeFileSync(join(layout, 'blobs', 'sha256', b.digest.slice(7)), b.bytes);
+          }
+          writeFileSync(join(layout, 'blobs', 'sha256', image.digest.slice(7)), image.manifest);
+          writeFileSync(
+            join(layout, 'index.json'),
+            JSON.stringify({
+              schemaVersion: 2,
+              manifests: [
+                {
+                  mediaType: image.mediaType,
+                  digest: image.digest,
+                  size: image.manifest.length,
+                  annotations: { 'org.opencontainers.image.ref.name': 'v1' },
+                },
+              ],
+            }),
+          );
+          const host = new URL(t.url).host;
+          const r = await new Promise<{ code: number; stderr: string }>((res) =>
+            execFile(
+              'skopeo',
+              [
+                '--insecure-policy',
+                'copy',
+                '--preserve-digests',
+                '--dest-tls-verify=false',
+                '--dest-creds',
+                `ci:${saToken}`,
+                `oci:${layout}:v1`,
+                `docker://${host}/${owner.organization}/web:v1`,
+              ],
+              { timeout: 120_000 },
+              (err, _o, stderr) => res({ code: err ? 1 : 0, stderr }),
+            ),
+          );
+          expect(r.stderr).not.toMatch(/FATA/);
+          expect(r.code).toBe(0);
+        } finally {
+          rmSync(layout, { recursive: true, force: true });
+        }
 
         await page.goto(`/orgs/${owner.organization}/repositories`);
         await page
