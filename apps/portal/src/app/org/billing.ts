@@ -1,30 +1,8 @@
-/**
- * The add-on and billing shapes of issue 6, mirrored from libs/contracts/src/billing.ts (the
- * AddonStatusResponse the API answers); import them from `@drydock/contracts` once that file is
- * exported there.
- */
-export interface AddonSourceStatus {
-  source: string;
-  scope: 'org' | 'install';
-  status: string;
-  active: boolean;
-  reason: string;
-  endsAt: string | null;
-  periodEnd: string | null;
-  updatedAt: string | null;
-}
+/** The add-on and billing shapes of issue 6 are the API's own (`@drydock/contracts`). */
+import type { AddonSourceStatus, AddonStatusResponse } from '@drydock/contracts';
 
-export interface AddonState {
-  addon: string;
-  enabled: boolean;
-  reason: string;
-  /** A sentence for people: what the state means and how an owner or admin enables it. */
-  message: string;
-  endsAt: string | null;
-  instanceEnabled: boolean;
-  billingConfigured: boolean;
-  sources: AddonSourceStatus[];
-}
+export type { AddonSourceStatus };
+export type AddonState = AddonStatusResponse;
 
 const OFF: AddonState = {
   addon: 'scanning',
