@@ -20,12 +20,7 @@ import { IdentityService } from '@drydock/identity';
 import { ApiClient } from '../test/support/http.js';
 import { startTestApp, type TestApp } from '../test/support/test-app.js';
 import { gzipSync } from 'node:zlib';
-import {
-  blobOf,
-  sha256,
-  tarOf,
-  type TestImage,
-} from '../libs/registry/src/testing/oci-test-client.js';
+import { blobOf, sha256, tarOf, type TestImage } from '../libs/registry/src/testing/oci-test-client.js';
 import {
   PHONE,
   chromiumAvailable,
