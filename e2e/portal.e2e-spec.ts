@@ -9,14 +9,17 @@
  * stand-in (e2e/support/stripe-server.ts), then its signed webhooks. Vulnerability data is loaded
  * through the platform-admin offline import (an OSV Debian advisory and its NVD record), and the
  * boot-time NVD sync talks to the NVD stand-in (e2e/support/nvd-server.ts), never to the internet.
+ * When ../shared is there (CI always has it), a fixture image of ../shared/fixtures is pushed as
+ * well and its scan against ../shared/vulndata's real records is checked in the UI.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { IdentityService } from '@drydock/identity';
+import { VulndbService } from '@drydock/vulndb';
 import { ApiClient } from '../test/support/http.js';
 import { startTestApp, type TestApp } from '../test/support/test-app.js';
 import { gzipSync } from 'node:zlib';
@@ -34,6 +37,25 @@ import { startNvdServer, type NvdCveJson, type NvdServer } from './support/nvd-s
 import { StripeServer, deliverStripeEvent } from './support/stripe-server.js';
 
 const PORTAL_DIR = resolve(process.cwd(), 'dist', 'portal', 'browser');
+const SHARED = resolve(process.cwd(), '..', 'shared');
+const FIXTURES = join(SHARED, 'fixtures', 'images');
+const VULNDATA = join(SHARED, 'vulndata');
+const hasShared =
+  existsSync(join(FIXTURES, 'bookworm-app.tar')) && existsSync(join(VULNDATA, 'expected-public.flat.json'));
+/** The steps that need ../shared; without it they are reported as skipped. */
+const itShared = hasShared ? it : it.skip;
+interface FlatExpectations {
+  images: Record<string, { mustReport: { component: string; version: string; ids: string[] }[] }>;
+}
+const flat: FlatExpectations = hasShared
+  ? (JSON.parse(readFileSync(join(VULNDATA, 'expected-public.flat.json'), 'utf8')) as FlatExpectations)
+  : { images: {} };
+
+function skopeo(args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((res) =>
+    execFile('skopeo', args, { timeout: 180_000 }, (err, _o, stderr) => res({ code: err ? 1 : 0, stderr })),
+  );
+}
 const portalBuilt = existsSync(join(PORTAL_DIR, 'index.html'));
 const STEP = 90_000;
 
@@ -192,9 +214,24 @@ if (!chromiumAvailable() || !portalBuilt) {
     let stripe: StripeServer;
     let nvd: NvdServer;
     const critical = nvdCve(CVE, 9.8, 'CRITICAL');
+    const webhooks: { type: string; status: number }[] = [];
 
     beforeAll(async () => {
-      stripe = await new StripeServer({ secretKey: STRIPE_SECRET_KEY, prices: [STRIPE_PRICE] }).start();
+      stripe = await new StripeServer({
+        secretKey: STRIPE_SECRET_KEY,
+        prices: [STRIPE_PRICE],
+        // What Stripe does after a payment: signed events to the endpoint configured for Drydock.
+        onCheckoutCompleted: async (events) => {
+          for (const event of events) {
+            const r = await deliverStripeEvent(
+              `${t.url}/api/v1/billing/stripe/webhook`,
+              event,
+              STRIPE_WEBHOOK_SECRET,
+            );
+            webhooks.push({ type: event.type, status: r.status });
+          }
+        },
+      }).start();
       nvd = await startNvdServer({ records: [critical], rateLimit: null });
       t = await startTestApp({
         env: {
@@ -477,28 +514,30 @@ if (!chromiumAvailable() || !portalBuilt) {
         await page.goto(`/orgs/${owner.organization}/billing`);
         await page.getByTestId('enable-scanning').waitFor();
         await screenshot(page, 'billing-not-enabled');
-        // The button sends the browser to Stripe's hosted page, which the stand-in does not serve
-        // (and the portal only follows https), so the session is started as the button does it.
-        const ownerApi = api.as(await login(owner.email, owner.password));
-        const checkout = await ownerApi.post(`/api/v1/orgs/${owner.organization}/billing/checkout`, {
-          addon: 'scanning',
-        });
-        expect(checkout.status).toBe(201);
-        const sessionId = String((checkout.body as { url: string }).url)
-          .split('/')
-          .pop()!;
-        const { events } = stripe.completeCheckout(sessionId);
-        const hook = `${t.url}/api/v1/billing/stripe/webhook`;
-        for (const event of events) {
-          const delivered = await deliverStripeEvent(hook, event, STRIPE_WEBHOOK_SECRET);
-          expect(delivered.status).toBe(200);
-        }
-
-        await page.reload();
+        // The button sends the browser to the Checkout page of the Stripe stand-in; paying there
+        // completes the session, the stand-in's hook delivers Stripe's signed webhooks to Drydock,
+        // and the browser returns to the success_url Drydock gave Stripe.
+        await page.getByTestId('enable-scanning').click();
+        await page.waitForURL(`${stripe.url}/checkout/**`);
+        await screenshot(page, 'stripe-checkout');
+        await page.getByRole('button', { name: 'Subscribe' }).click();
+        await page.waitForURL(`**/orgs/${owner.organization}/billing?checkout=success*`);
+        await page.getByTestId('checkout-result').filter({ hasText: 'scanning is enabled' }).waitFor();
+        expect(webhooks).toEqual([
+          { type: 'checkout.session.completed', status: 200 },
+          { type: 'customer.subscription.created', status: 200 },
+        ]);
         await page.getByTestId('addon-status').filter({ hasText: 'Enabled' }).waitFor();
         await expect(page.getByTestId('enable-scanning').count()).resolves.toBe(0);
         await screenshot(page, 'billing-enabled');
         await expectAccessible(page, 'billing');
+
+        // "Manage billing" opens the Billing Portal, which links back to the same page.
+        await page.getByRole('button', { name: 'Manage billing' }).click();
+        await page.waitForURL(`${stripe.url}/p/session/**`);
+        await page.getByRole('link', { name: 'Return to Drydock' }).click();
+        await page.waitForURL(`**/orgs/${owner.organization}/billing`);
+        await page.getByTestId('addon-status').filter({ hasText: 'Enabled' }).waitFor();
       },
       STEP,
     );
@@ -552,8 +591,78 @@ if (!chromiumAvailable() || !portalBuilt) {
         await expect(shield.getAttribute('data-count')).resolves.toBe('1');
         await expect(shield.textContent()).resolves.toContain('1');
         await screenshot(page, 'images-tab-red-shield');
+
+        // The repository list: the worst shield over the tags, and when it was last pushed.
+        await page.goto(`/orgs/${owner.organization}/repositories`);
+        const row = page.getByRole('row').filter({ hasText: `${owner.organization}/web` });
+        await row.locator('[data-testid="shield"][data-color="red"]').waitFor();
+        await expect(row.getByTestId('shield').getAttribute('data-count')).resolves.toBe('1');
+        await expect(row.textContent()).resolves.not.toContain('never');
+        await screenshot(page, 'repositories-red-shield');
       },
       STEP * 2,
+    );
+
+    // The acceptance path (issue 7's "push a fixture image"): a real image of ../shared/fixtures,
+    // pushed by skopeo with the token made in the UI, scanned on push against the real vulnerability
+    // records of ../shared/vulndata. Registered only when ../shared is there (CI always has it).
+    itShared(
+      'pushes a ../shared fixture with the service-account token and shows its real findings',
+      async () => {
+        const vulndb = t.app.get(VulndbService);
+        for (const dir of ['nvd/base', 'osv/ghsa', 'osv/debian'])
+          await vulndb.importPath(join(VULNDATA, dir));
+        const host = new URL(t.url).host;
+        const pushed = await skopeo([
+          '--insecure-policy',
+          'copy',
+          '--preserve-digests',
+          '--dest-tls-verify=false',
+          '--dest-creds',
+          `ci:${saToken}`,
+          `oci-archive:${join(FIXTURES, 'bookworm-app.tar')}`,
+          `docker://${host}/${owner.organization}/fixture:bookworm`,
+        ]);
+        expect(pushed.stderr).not.toMatch(/FATA/);
+        expect(pushed.code).toBe(0);
+
+        // Scanned on push (the add-on is on, the repository's mode defaults to on_push); the Images
+        // tab's shield turns from grey to the result without a reload of the data by the test.
+        const ownerApi = api.as(await login(owner.email, owner.password));
+        const summaryUrl = `/api/v1/orgs/${owner.organization}/repositories/fixture/tags/bookworm/scan`;
+        let summary = await ownerApi.get(summaryUrl);
+        for (let i = 0; i < 600 && !['completed', 'failed'].includes(String(summary.body?.status)); i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          summary = await ownerApi.get(summaryUrl);
+        }
+        const counts = (summary.body as { status: string; counts: Record<string, number> }).counts;
+        expect(summary.body).toMatchObject({ status: 'completed' });
+        expect(counts.total).toBeGreaterThanOrEqual(flat.images['bookworm-app'].mustReport.length);
+        const colour = counts.critical + counts.high > 0 ? 'red' : 'orange';
+
+        await page.goto(`/orgs/${owner.organization}/repositories/fixture`);
+        const shield = page.locator(`[data-testid="shield"][data-color="${colour}"]`).first();
+        await shield.waitFor();
+        await expect(shield.getAttribute('data-count')).resolves.toBe(String(counts.total));
+        await screenshot(page, 'fixture-images-tab');
+
+        // Components: most vulnerable first, and a known finding with its advisory link.
+        await page.goto(`/orgs/${owner.organization}/repositories/fixture/tags/bookworm`);
+        await page.getByRole('tab', { name: 'Components' }).click();
+        await page.getByTestId('component').first().waitFor();
+        await expect(
+          page.getByTestId('component').first().getByTestId('shield').getAttribute('data-color'),
+        ).resolves.toBe(colour);
+        const known = flat.images['bookworm-app'].mustReport.find((e) => e.component === 'axios')!;
+        await page.getByTestId('component-search').fill(known.component);
+        const axios = page.getByTestId('component').filter({ hasText: known.version }).first();
+        if ((await axios.getByTestId('vuln-link').count()) === 0)
+          await axios.getByTestId('component-name').click();
+        const ids = await axios.getByTestId('vuln-link').allTextContents();
+        expect(ids.map((i) => i.trim()).filter((i) => known.ids.includes(i))).not.toEqual([]);
+        await screenshot(page, 'fixture-components');
+      },
+      STEP * 3,
     );
 
     it(

@@ -78,6 +78,8 @@ export async function launchPortalBrowser(
 let shot = 0;
 /** A numbered full-page screenshot, so the artifacts read in step order. */
 export async function screenshot(page: Page, name: string): Promise<string> {
+  // The first screenshot of a run clears the previous run's, so the folder is one run in order.
+  if (shot === 0) rmSync(ARTIFACTS_DIR, { recursive: true, force: true });
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = join(ARTIFACTS_DIR, `${String(++shot).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });

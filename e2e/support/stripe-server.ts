@@ -13,6 +13,13 @@
  *
  * It also builds the webhook events Stripe would send for what happened here (a completed checkout,
  * a subscription change) and signs them the way Stripe does, with the SDK's own test helper.
+ *
+ * The hosted pages a browser is sent to are served too, in the simplest form that behaves like
+ * Stripe's: `GET /checkout/:id` (the session's `url`) shows a "Subscribe" button; submitting it
+ * completes the session, hands the resulting events to `onCheckoutCompleted` (a test delivers them
+ * as signed webhooks, as Stripe would) and then redirects (303) to the session's `success_url`,
+ * with `{CHECKOUT_SESSION_ID}` filled in; "Cancel" goes to `cancel_url`. `GET /p/session/:id` (the
+ * Billing Portal) links back to its `return_url`.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -34,6 +41,12 @@ export interface StripeServerOptions {
   secretKey?: string;
   /** Known price ids; when given, checkout with another price is refused as Stripe does. */
   prices?: string[];
+  /**
+   * Called when a customer pays on the hosted checkout page, with the events Stripe would send; the
+   * browser is redirected to `success_url` once it resolves (Stripe sends webhooks as the customer
+   * returns, so a test delivers them here to be deterministic).
+   */
+  onCheckoutCompleted?: (events: Stripe.Event[]) => Promise<void>;
 }
 
 export interface WebhookEventOptions {
@@ -42,6 +55,7 @@ export interface WebhookEventOptions {
   id?: string;
 }
 
+const esc = (v: unknown) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const now = () => Math.floor(Date.now() / 1000);
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 
@@ -96,6 +110,7 @@ export class StripeServer {
   readonly sessions = new Map<string, Json>();
   readonly subscriptions = new Map<string, Json>();
   private readonly idempotent = new Map<string, { status: number; body: Json }>();
+  private readonly portals = new Map<string, Json>();
   private server = createServer((req, res) => void this.handle(req, res));
   url = '';
 
@@ -117,6 +132,7 @@ export class StripeServer {
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://stripe.local');
+    if (!url.pathname.startsWith('/v1/')) return this.hostedPage(req.method ?? 'GET', url.pathname, res);
     const params = req.method === 'GET' ? parseStripeForm(url.search.slice(1)) : parseStripeForm(body);
     const idem = (req.headers['idempotency-key'] as string | undefined) ?? null;
     let status = 200;
@@ -149,6 +165,53 @@ export class StripeServer {
       ...(idem ? { 'idempotency-key': idem } : {}),
     });
     res.end(JSON.stringify(answer));
+  }
+
+  /** The browser-facing pages: Checkout and the Billing Portal (see the file comment). */
+  private async hostedPage(method: string, path: string, res: ServerResponse): Promise<void> {
+    const page = (status: number, title: string, body: string) => {
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>` +
+          `<body><main><h1>${title}</h1>${body}</main></body></html>`,
+      );
+    };
+    const redirect = (to: string) => {
+      res.writeHead(303, { location: to });
+      res.end();
+    };
+    const checkout = /^\/checkout\/([A-Za-z0-9_]+)(\/pay|\/cancel)?$/.exec(path);
+    const session = checkout ? this.sessions.get(checkout[1]) : undefined;
+    if (checkout && session) {
+      const action = checkout[2];
+      if (method === 'GET' && !action) {
+        if (session.status !== 'open') return page(410, 'This checkout session is no longer open', '');
+        const items = (session._line_items as Json[]).map((li) => `<li>${esc(li.price)}</li>`).join('');
+        return page(
+          200,
+          'Subscribe (Stripe test mode)',
+          `<ul>${items}</ul><form method="post" action="/checkout/${checkout[1]}/pay">` +
+            `<button type="submit">Subscribe</button></form>` +
+            `<form method="post" action="/checkout/${checkout[1]}/cancel"><button type="submit">Cancel</button></form>`,
+        );
+      }
+      if (method === 'POST' && action === '/pay' && session.status === 'open') {
+        const { events } = this.completeCheckout(checkout[1]);
+        await this.opts.onCheckoutCompleted?.(events);
+        return redirect(String(session.success_url).replace('{CHECKOUT_SESSION_ID}', checkout[1]));
+      }
+      if (method === 'POST' && action === '/cancel' && typeof session.cancel_url === 'string') {
+        session.status = 'expired';
+        return redirect(session.cancel_url);
+      }
+    }
+    const portal = /^\/p\/session\/([A-Za-z0-9_]+)$/.exec(path);
+    const ps = portal ? this.portals.get(portal[1]) : undefined;
+    if (method === 'GET' && ps) {
+      const back = ps.return_url ? `<a href="${esc(ps.return_url)}">Return to Drydock</a>` : '';
+      return page(200, 'Billing portal (Stripe test mode)', `<p>Customer ${esc(ps.customer)}</p>${back}`);
+    }
+    page(404, 'Not found', '');
   }
 
   private authenticate(header: string | undefined): void {
@@ -243,7 +306,7 @@ export class StripeServer {
     if (typeof p.customer !== 'string') throw required('customer');
     if (!this.customers.has(p.customer)) throw missing('customer', p.customer, 'customer');
     const pid = id('bps');
-    return {
+    const ps: Json = {
       id: pid,
       object: 'billing_portal.session',
       created: now(),
@@ -252,6 +315,8 @@ export class StripeServer {
       return_url: p.return_url ?? null,
       url: `${this.url}/p/session/${pid}`,
     };
+    this.portals.set(pid, ps);
+    return ps;
   }
 
   // ---- what Stripe would send next ----

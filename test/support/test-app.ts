@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, createLogger, type Logger } from '@drydock/platform';
 import { createHttpApp } from '../../apps/api/src/http-app.js';
@@ -28,12 +29,25 @@ export interface TestAppOptions {
  * Boots the real API (and optionally the worker) on a fresh database, its own data directory and its own
  * Redis key prefix, listening on a free loopback port. Nothing is mocked.
  */
+/** A free loopback port (the kernel's pick, released at once). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'drydock-test-'));
   const prefix = `ddtest-${randomBytes(4).toString('hex')}`;
   const logger = opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  let port = 0;
+  // The port is chosen before boot so that PUBLIC_URL (Stripe's return URLs, token realms) is right.
+  let port = await freePort();
   const make = async () => {
     const config = AppConfig.fromEnv({
       NODE_ENV: 'test',
@@ -42,6 +56,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       REDIS_URL: redisUrl(),
       REDIS_PREFIX: prefix,
       PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'silent',
       PORTAL_DIR: join(dataDir, 'no-portal'),
       ...opts.env,
@@ -51,7 +66,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     const addr = app.getHttpServer().address() as { port: number };
     port = addr.port;
     const url = `http://127.0.0.1:${port}`;
-    return { app, config: config.with({ publicUrl: url }), url };
+    return { app, config, url };
   };
   let current = await make();
   const handle: TestApp = {

@@ -98,12 +98,8 @@ describe('Stripe checkout and portal', () => {
       metadata: { organization_id: o.orgId, addon: 'scanning' },
       subscription_data: { metadata: { organization_id: o.orgId } },
     });
-    expect(String(session.params.success_url)).toContain(
-      `/orgs/${o.organization}/settings/billing?checkout=success`,
-    );
-    expect(String(session.params.cancel_url)).toContain(
-      `/orgs/${o.organization}/settings/billing?checkout=cancelled`,
-    );
+    expect(String(session.params.success_url)).toContain(`/orgs/${o.organization}/billing?checkout=success`);
+    expect(String(session.params.cancel_url)).toContain(`/orgs/${o.organization}/billing?checkout=cancelled`);
     const cus = [...stripe.customers.values()].find((c) => (c.metadata as any).organization_id === o.orgId)!;
     expect(session.params.customer).toBe(cus.id);
 
@@ -114,7 +110,7 @@ describe('Stripe checkout and portal', () => {
     expect(portal.body.url).toMatch(new RegExp(`^${stripe.url}/p/session/bps_`));
     const portalCall = stripe.requests.filter((r) => r.path === '/v1/billing_portal/sessions').pop()!;
     expect(portalCall.params).toMatchObject({ customer: cus.id });
-    expect(String(portalCall.params.return_url)).toContain(`/orgs/${o.organization}/settings/billing`);
+    expect(String(portalCall.params.return_url)).toContain(`/orgs/${o.organization}/billing`);
     const mine = [...stripe.customers.values()].filter(
       (c) => (c.metadata as any).organization_id === o.orgId,
     );

@@ -18,7 +18,7 @@ export class BillingService {
   ) {}
 
   private billingPage(org: OrgContext): string {
-    return `${this.config.publicUrl}/orgs/${org.slug}/settings/billing`;
+    return `${this.config.publicUrl}/orgs/${org.slug}/billing`;
   }
 
   async checkout(

@@ -1,5 +1,5 @@
 import type { RepoLevel } from './permissions.js';
-import type { ScanStatus, SeverityCountsView } from './scanning.js';
+import type { RepositoryScanView, ScanStatus, SeverityCountsView } from './scanning.js';
 
 /** Response shapes of the repositories REST API (issue 3), shared by libs/registry and the portal. */
 
@@ -22,6 +22,13 @@ export interface RepositoryResponse {
   scanMode: RepositoryScanMode;
   description: string | null;
   tagCount: number;
+  /** When a tag of this repository was last pushed (null before the first push). */
+  lastPushedAt: string | null;
+  /**
+   * Added by the scanning add-on when it is installed: the worst result over the repository's tags
+   * (null without tags).
+   */
+  scan?: RepositoryScanView | null;
   /** The caller's level on this repository (null for a public repository the caller only pulls). */
   level: RepoLevel | null;
   createdAt: string;

@@ -40,6 +40,52 @@ export interface TagScanView {
   counts: SeverityCountsView | null;
 }
 
+/** What the repository list gains per repository: the worst result over its tags. */
+export interface RepositoryScanView {
+  /** The tag the result is from. */
+  tag: string;
+  status: ScanStatus;
+  counts: SeverityCountsView | null;
+}
+
+/** Shield order: red (critical/high) > orange (other findings) > green (clean) > grey (not completed). */
+function shieldRank(t: TagScanView): number {
+  if (t.scanStatus !== 'completed' || !t.counts) return 0;
+  if (t.counts.critical + t.counts.high > 0) return 3;
+  return t.counts.total > 0 ? 2 : 1;
+}
+
+/** Among grey tags, the most telling state: a running scan, then queued, failed, not scanned, not licensed. */
+const GREY_ORDER: readonly ScanStatus[] = ['scanning', 'queued', 'failed', 'not_scanned', 'not_licensed'];
+
+/**
+ * The worst shield over a repository's tags (issue 7's repository list): the highest shield colour,
+ * then the most vulnerabilities (critical first), then the tag name; `null` for no tags.
+ */
+export function worstTagScan(tags: readonly (TagScanView & { tag: string })[]): RepositoryScanView | null {
+  let worst: (TagScanView & { tag: string }) | undefined;
+  const key = (t: TagScanView) => {
+    const c = t.counts;
+    return [
+      shieldRank(t),
+      c?.critical ?? 0,
+      c?.high ?? 0,
+      c?.total ?? 0,
+      -GREY_ORDER.indexOf(t.scanStatus),
+    ] as const;
+  };
+  for (const t of tags) {
+    if (!worst) {
+      worst = t;
+      continue;
+    }
+    const [a, b] = [key(t), key(worst)];
+    const i = a.findIndex((v, k) => v !== b[k]);
+    if (i >= 0 && a[i] > b[i]) worst = t;
+  }
+  return worst ? { tag: worst.tag, status: worst.scanStatus, counts: worst.counts } : null;
+}
+
 export interface PlatformScanView {
   digest: string;
   platform: { os: string; architecture: string; variant?: string } | null;

@@ -190,6 +190,7 @@ describe('members and tokens', () => {
     expect((await owner.api.post(`/api/v1/orgs/${org}/repositories`, { name: 'Bad Name' })).status).toBe(400);
     const got = await owner.api.get(`/api/v1/orgs/${org}/repositories/${encodeURIComponent('made/by-rest')}`);
     expect(got.body.level).toBe('admin');
+    expect(got.body).toMatchObject({ tagCount: 0, lastPushedAt: null });
     const filtered = await owner.api.get(`/api/v1/orgs/${org}/repositories?q=by-rest`);
     expect(filtered.body.items.map((r: { name: string }) => r.name)).toEqual([`${org}/made/by-rest`]);
     const img = buildImage('rest');
@@ -208,6 +209,9 @@ describe('members and tokens', () => {
         pushedBy: owner.email,
       }),
     ]);
+    // The list carries the last push (the newest tag's) and the tag count.
+    const listed = await owner.api.get(`/api/v1/orgs/${org}/repositories?q=by-rest`);
+    expect(listed.body.items[0]).toMatchObject({ tagCount: 1, lastPushedAt: tags.body.items[0].pushedAt });
     expect(
       (
         await owner.api.delete(

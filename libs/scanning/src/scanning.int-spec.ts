@@ -99,6 +99,13 @@ describe('scan on push', () => {
       scanStatus: 'completed',
       counts: { critical: 1, total: 1 },
     });
+    // The repository list carries the worst shield over the repository's tags.
+    const repos = await owner.api.get(`/api/v1/orgs/${owner.organization}/repositories?q=web`);
+    expect(repos.body.items.find((r: { name: string }) => r.name === repo)).toMatchObject({
+      tagCount: 1,
+      lastPushedAt: tags.body.items[0].pushedAt,
+      scan: { tag: 'v1', status: 'completed', counts: { critical: 1, total: 1 } },
+    });
 
     const comps = await owner.api.get(scanUrl(owner.organization, repo, 'v1', 'components'));
     expect(comps.status).toBe(200);
@@ -238,6 +245,8 @@ describe('who may scan', () => {
     ).toBe(402);
     const tags = await unlicensed.api.get(`/api/v1/orgs/${unlicensed.organization}/repositories/web/tags`);
     expect(tags.body.items[0]).toMatchObject({ scanStatus: 'not_licensed', counts: null });
+    const repos = await unlicensed.api.get(`/api/v1/orgs/${unlicensed.organization}/repositories/web`);
+    expect(repos.body.scan).toEqual({ tag: 'v1', status: 'not_licensed', counts: null });
     const rows = await t.app
       .get(DataSource)
       .query(`SELECT 1 FROM scans WHERE manifest_digest = $1`, [img.digest]);

@@ -28,6 +28,20 @@ const NAME_PARAM = {
     'Repository path inside the organization (`web`, `payments%2Fapi`) or the full name; URL-encode `/` as %2F',
 };
 
+const COUNTS_SCHEMA = {
+  type: 'object',
+  nullable: true,
+  description: 'scanning add-on: findings per severity (null until scanned)',
+  properties: {
+    critical: { type: 'integer' },
+    high: { type: 'integer' },
+    medium: { type: 'integer' },
+    low: { type: 'integer' },
+    unknown: { type: 'integer' },
+    total: { type: 'integer' },
+  },
+};
+
 const REPOSITORY_SCHEMA = {
   type: 'object',
   properties: {
@@ -38,6 +52,26 @@ const REPOSITORY_SCHEMA = {
     scanMode: { type: 'string', enum: ['on_push', 'manual'] },
     description: { type: 'string', nullable: true },
     tagCount: { type: 'integer' },
+    lastPushedAt: {
+      type: 'string',
+      format: 'date-time',
+      nullable: true,
+      description: 'when a tag was last pushed (null before the first push)',
+    },
+    scan: {
+      type: 'object',
+      nullable: true,
+      description:
+        'scanning add-on: the worst shield over the repository tags (red > orange > green > grey, then counts); null without tags',
+      properties: {
+        tag: { type: 'string' },
+        status: {
+          type: 'string',
+          enum: ['not_scanned', 'queued', 'scanning', 'completed', 'failed', 'not_licensed'],
+        },
+        counts: COUNTS_SCHEMA,
+      },
+    },
     level: { type: 'string', enum: ['read', 'write', 'admin'], nullable: true },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
@@ -65,19 +99,7 @@ const TAG_SCHEMA = {
       enum: ['not_scanned', 'queued', 'scanning', 'completed', 'failed', 'not_licensed'],
       description: 'scanning add-on: the shield state',
     },
-    counts: {
-      type: 'object',
-      nullable: true,
-      description: 'scanning add-on: findings per severity (null until scanned)',
-      properties: {
-        critical: { type: 'integer' },
-        high: { type: 'integer' },
-        medium: { type: 'integer' },
-        low: { type: 'integer' },
-        unknown: { type: 'integer' },
-        total: { type: 'integer' },
-      },
-    },
+    counts: COUNTS_SCHEMA,
   },
 };
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppError } from '@drydock/platform';
 import type { EntityManager } from 'typeorm';
+import { worstTagScan, type TagScanView } from '@drydock/contracts';
 import { actionsFor } from '../auth/actions.js';
 import {
   REGISTRY_IDENTITY,
@@ -74,10 +75,11 @@ export class RepositoriesService {
     r: Repository,
     level: RepoLevel | null,
   ): Promise<RepositoryResponse> {
-    const rows: { n: string }[] = await m.query(
-      `SELECT count(*) AS n FROM tags WHERE organization_id = $1 AND repository_id = $2`,
+    const rows: { n: string; last: Date | null }[] = await m.query(
+      `SELECT count(*) AS n, max(pushed_at) AS last FROM tags WHERE organization_id = $1 AND repository_id = $2`,
       [r.organizationId, r.id],
     );
+    const last = rows[0]?.last;
     return {
       id: r.id,
       name: r.name,
@@ -86,6 +88,7 @@ export class RepositoriesService {
       scanMode: r.scanMode,
       description: r.description,
       tagCount: Number(rows[0]?.n ?? 0),
+      lastPushedAt: last ? new Date(last).toISOString() : null,
       level,
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
@@ -114,7 +117,45 @@ export class RepositoriesService {
     const items = await this.store.tenant(org.id, (m) =>
       Promise.all(page.map((v) => this.toResponse(m, v.repo, v.level))),
     );
-    return { items, total: visible.length, limit: q.limit, offset: q.offset };
+    return {
+      items: await this.withScan(org, items),
+      total: visible.length,
+      limit: q.limit,
+      offset: q.offset,
+    };
+  }
+
+  /**
+   * With the scanning add-on installed, each repository gains `scan`: the worst shield over all its
+   * tags, from the same per-tag summaries the tag list shows (one call per repository).
+   */
+  private async withScan(org: OrgRefLike, items: RepositoryResponse[]): Promise<RepositoryResponse[]> {
+    const hook = this.scanSummary;
+    if (!hook) return items;
+    const tags = await this.store.tenant(org.id, (m) =>
+      m.query<{ repository_id: string; name: string; digest: string }[]>(
+        `SELECT t.repository_id, t.name, mf.digest FROM tags t JOIN manifests mf ON mf.id = t.manifest_id
+          WHERE t.organization_id = $1 AND t.repository_id = ANY($2::uuid[])`,
+        [org.id, items.map((i) => i.id)],
+      ),
+    );
+    return Promise.all(
+      items.map(async (item) => {
+        const own = tags.filter((t) => t.repository_id === item.id);
+        if (own.length === 0) return { ...item, scan: null };
+        const scans = await hook.tagSummaries(
+          org.id,
+          item.id,
+          own.map((t) => t.digest),
+        );
+        const none: TagScanView = { scanStatus: 'not_scanned', counts: null };
+        const views = own.map((t) => ({
+          tag: t.name,
+          ...((scans.get(t.digest) as TagScanView | undefined) ?? none),
+        }));
+        return { ...item, scan: worstTagScan(views) };
+      }),
+    );
   }
 
   async create(
@@ -136,7 +177,8 @@ export class RepositoriesService {
 
   async get(org: OrgRefLike, p: RegistryPrincipal, name: string): Promise<RepositoryResponse> {
     const { repo, level } = await this.access(org, p, name, 'read');
-    return this.store.tenant(org.id, (m) => this.toResponse(m, repo, level));
+    const item = await this.store.tenant(org.id, (m) => this.toResponse(m, repo, level));
+    return (await this.withScan(org, [item]))[0];
   }
 
   /** Visibility and description are settings (admin); the scanning mode needs read-write (issue 3). */

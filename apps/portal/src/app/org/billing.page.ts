@@ -3,6 +3,7 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  DestroyRef,
   effect,
   inject,
   input,
@@ -48,6 +49,9 @@ import { type AddonState, addonDescription, safeRedirect, scanningAddon, sourceL
       <dd-error-banner [message]="error()" />
       @if (done()) {
         <p role="status">{{ done() }}</p>
+      }
+      @if (returned(); as r) {
+        <p role="status" data-testid="checkout-result">{{ r }}</p>
       }
       <mat-card appearance="outlined">
         <mat-card-header>
@@ -160,7 +164,12 @@ import { type AddonState, addonDescription, safeRedirect, scanningAddon, sourceL
 export class BillingPage {
   private readonly http = inject(HttpClient);
   private readonly session = inject(SessionService);
+  private readonly destroyRef = inject(DestroyRef);
   readonly org = input.required<string>();
+  /** `?checkout=success|cancelled`: where Stripe Checkout sends the customer back (success_url/cancel_url). */
+  readonly checkoutResult = input<string | undefined>(undefined, { alias: 'checkout' });
+  /** After a successful checkout: the webhook may arrive a moment later, so the status is polled. */
+  protected readonly returned = signal<string | undefined>(undefined);
   protected readonly canManage = computed(() =>
     orgCan(this.session.roleIn(this.org()), Permission.BillingManage),
   );
@@ -180,8 +189,41 @@ export class BillingPage {
   constructor() {
     effect(() => {
       const org = this.org();
-      untracked(() => void this.addon.run(() => this.load(org)));
+      untracked(() => void this.addon.run(() => this.load(org)).then(() => this.afterCheckout(org)));
     });
+  }
+
+  /** Polls (every 2 s, for up to a minute) until Stripe's webhook has turned the add-on on. */
+  private afterCheckout(org: string): void {
+    const result = this.checkoutResult();
+    if (result === 'cancelled') {
+      this.returned.set('Checkout was cancelled; nothing was charged.');
+      return;
+    }
+    if (result !== 'success') return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    this.destroyRef.onDestroy(() => clearTimeout(timer));
+    const deadline = Date.now() + 60_000;
+    const check = async (): Promise<void> => {
+      if (this.state()?.enabled) {
+        this.returned.set('Payment received: scanning is enabled for this organization.');
+        return;
+      }
+      if (Date.now() > deadline) {
+        this.returned.set(
+          'Payment received, but Stripe has not confirmed the subscription yet. Reload this page in a minute.',
+        );
+        return;
+      }
+      this.returned.set('Payment received. Waiting for Stripe to confirm the subscription…');
+      timer = setTimeout(() => {
+        void this.load(org)
+          .then((s) => this.addon.value.set(s))
+          .catch(() => undefined)
+          .then(check);
+      }, 2_000);
+    };
+    void check();
   }
 
   private async load(org: string): Promise<AddonState> {

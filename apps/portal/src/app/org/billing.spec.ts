@@ -37,7 +37,7 @@ describe('scanning add-on state', () => {
     expect(addonDescription({ ...status, instanceEnabled: false })).toBe('Turned off for this installation');
   });
 
-  it('follows only https or same-origin redirects', () => {
+  it('follows only https, same-origin or loopback http redirects', () => {
     expect(safeRedirect('https://checkout.stripe.com/c/pay/x', 'http://localhost:8080')).toBe(
       'https://checkout.stripe.com/c/pay/x',
     );
@@ -46,6 +46,11 @@ describe('scanning add-on state', () => {
     );
     expect(safeRedirect('javascript:alert(1)', 'http://localhost:8080')).toBeUndefined();
     expect(safeRedirect('http://evil.example', 'http://localhost:8080')).toBeUndefined();
+    expect(safeRedirect('http://127.0.0.1:4242/checkout/cs_1', 'https://drydock.example')).toBe(
+      'http://127.0.0.1:4242/checkout/cs_1',
+    );
+    expect(safeRedirect('http://localhost.evil.example/x', 'http://localhost:8080')).toBeUndefined();
+    expect(safeRedirect('http://127.0.0.2/x', 'http://localhost:8080')).toBeUndefined();
     expect(safeRedirect(42, 'http://x')).toBeUndefined();
   });
 });

@@ -46,12 +46,18 @@ export function addonDescription(a: AddonState): string {
   return ['Enabled', active.length ? `(${active.join(', ')})` : '', end].filter(Boolean).join(' ');
 }
 
-/** Only https pages (Stripe) or this origin are followed after checkout/portal calls. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Only https pages (Stripe), this origin, or plain http on a loopback host (a Stripe stand-in in a
+ * development or test setup; a page on the user's own machine) are followed after checkout/portal calls.
+ */
 export function safeRedirect(url: unknown, origin: string): string | undefined {
   if (typeof url !== 'string') return undefined;
   try {
     const u = new URL(url, origin);
     if (u.origin === origin || u.protocol === 'https:') return u.toString();
+    if (u.protocol === 'http:' && LOOPBACK.has(u.hostname)) return u.toString();
   } catch {
     return undefined;
   }

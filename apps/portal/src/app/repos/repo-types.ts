@@ -36,12 +36,8 @@ export type Visibility = RepositoryVisibility;
 export type ScanMode = RepositoryScanMode;
 export type Platform = PlatformView;
 
-/** A repository as the list answers it; `lastPushedAt` and `scan` are used when the API sends them. */
-export interface Repository extends RepositoryResponse {
-  lastPushedAt?: string | null;
-  /** The worst result over the repository's tags, if the API adds it to the list. */
-  scan?: { status: ScanStatus; counts: SeverityCounts | null } | null;
-}
+/** A repository as the list answers it, with `lastPushedAt` and the worst `scan` over its tags. */
+export type Repository = RepositoryResponse;
 
 /** A tag as the tag list answers it (the scan fields appear once the add-on is installed). */
 export type Tag = TagResponse;

@@ -21,7 +21,6 @@ import { Router, RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 import { toApiError } from '../core/api-error.js';
 import { API, seg } from '../core/api-url.js';
-import { toPage } from '../core/pagination.js';
 import { Permission, orgCan } from '../core/permissions.js';
 import { SessionService } from '../core/session.service.js';
 import { CopyButton } from '../shared/copy-button.js';
@@ -30,9 +29,9 @@ import { ErrorBanner } from '../shared/error-banner.js';
 import { applyFieldErrors, controlMessage } from '../shared/form-errors.js';
 import { PagedList } from '../shared/paged.js';
 import { required } from '../shared/validators.js';
-import { pathInOrg, pushCommands, repoUrl } from './repo-api.js';
-import type { Repository, Tag } from './repo-types.js';
-import { type Shield, shieldFor, tagScan, worstShield } from './severity.js';
+import { pathInOrg, pushCommands } from './repo-api.js';
+import type { Repository } from './repo-types.js';
+import { type Shield, shieldFor } from './severity.js';
 import { ShieldBadge } from './shield.js';
 
 @Component({
@@ -68,7 +67,7 @@ export class RepositoriesPage {
       firstValueFrom(this.http.get<unknown>(`${API}/orgs/${seg(this.org())}/repositories`, { params })),
     () => ({ q: this.search().trim() || undefined }),
   );
-  /** Worst shield per repository, computed from its tags when the list does not carry one. */
+  /** Worst shield per repository (the list's `scan`). */
   protected readonly shields = signal<Record<string, Shield | undefined>>({});
   protected readonly columns = ['name', 'shield', 'visibility', 'tags', 'pushed'];
   protected readonly host = location.host;
@@ -97,36 +96,18 @@ export class RepositoriesPage {
 
   protected async reload(first = true): Promise<void> {
     await (first ? this.list.first() : this.list.reload());
-    void this.loadShields(this.list.items());
+    this.loadShields(this.list.items());
   }
 
   protected async onPage(e: { pageIndex: number; pageSize: number }): Promise<void> {
     await this.list.page(e);
-    void this.loadShields(this.list.items());
+    this.loadShields(this.list.items());
   }
 
-  private async loadShields(repos: Repository[]): Promise<void> {
-    const org = this.org();
+  /** The API's worst result over each repository's tags (`scan`), as a shield. */
+  private loadShields(repos: Repository[]): void {
     const out: Record<string, Shield | undefined> = {};
-    await Promise.all(
-      repos.map(async (r) => {
-        if (r.scan?.status) {
-          out[r.name] = shieldFor(r.scan.status, r.scan.counts);
-          return;
-        }
-        if (!r.tagCount) return;
-        try {
-          const page = toPage<Tag>(
-            await firstValueFrom(
-              this.http.get<unknown>(`${repoUrl(org, this.path(r))}/tags`, { params: { limit: '100' } }),
-            ),
-          );
-          out[r.name] = worstShield(page.items.map((t) => shieldFor(tagScan(t).status, tagScan(t).counts)));
-        } catch {
-          out[r.name] = undefined;
-        }
-      }),
-    );
+    for (const r of repos) if (r.scan) out[r.name] = shieldFor(r.scan.status, r.scan.counts);
     this.shields.set(out);
   }
 

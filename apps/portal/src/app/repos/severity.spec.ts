@@ -11,7 +11,6 @@ import {
   sortVulnerabilities,
   tagScan,
   vulnerabilityLink,
-  worstShield,
 } from './severity.js';
 
 const v = (
@@ -102,19 +101,6 @@ describe('tag scan fields', () => {
       counts: null,
     });
     expect(tagScan(base).status).toBe('not_scanned');
-  });
-
-  it('picks the worst shield of a repository', () => {
-    const s = worstShield([
-      shieldFor('completed', {}),
-      shieldFor('completed', { low: 3 }),
-      shieldFor('queued', null),
-    ]);
-    expect(s?.color).toBe('orange');
-    expect(
-      worstShield([shieldFor('completed', { high: 1 }), shieldFor('completed', { high: 4 })])?.text,
-    ).toBe('4');
-    expect(worstShield([])).toBeUndefined();
   });
 
   it('fills counts', () => {

@@ -114,17 +114,6 @@ export function tagScan(tag: Tag): TagScanSummary {
   return { status: tag.scanStatus ?? 'not_scanned', counts: tag.counts ?? null };
 }
 
-/** The worst shield over several (a repository's tags): red > orange > green > grey. */
-export function worstShield(shields: readonly Shield[]): Shield | undefined {
-  const order: Record<ShieldColor, number> = { red: 3, orange: 2, green: 1, grey: 0 };
-  let best: Shield | undefined;
-  for (const s of shields) {
-    if (!best || order[s.color] > order[best.color]) best = s;
-    else if (s.color === best.color && (s.counts?.total ?? 0) > (best.counts?.total ?? 0)) best = s;
-  }
-  return best;
-}
-
 /** Most vulnerable first (issue 6): highest severity, then number of vulnerabilities, then name. */
 export function compareComponents(a: Component, b: Component): number {
   const ma = Math.max(-1, ...a.vulnerabilities.map((v) => severityRank(v.severity)));
