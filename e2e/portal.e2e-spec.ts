@@ -646,8 +646,26 @@ if (!chromiumAvailable() || !portalBuilt) {
         await expect(shield.getAttribute('data-count')).resolves.toBe(String(counts.total));
         await screenshot(page, 'fixture-images-tab');
 
-        // Components: most vulnerable first, and a known finding with its advisory link.
+        // Layers: the Dockerfile's apt-get layer shows the packages it installed, with their shields;
+        // the last layer shows the npm package it deleted as removed.
         await page.goto(`/orgs/${owner.organization}/repositories/fixture/tags/bookworm`);
+        await page.getByRole('tab', { name: 'Layers' }).click();
+        await page.getByTestId('layer').first().waitFor();
+        await page.getByTestId('layer').filter({ hasText: 'apt-get install' }).click();
+        const detail = page.getByTestId('layer-detail');
+        await detail.getByRole('button', { name: /^libxml2 / }).waitFor();
+        await expect(
+          detail.locator('[data-testid="shield"][data-color="red"]').count(),
+        ).resolves.toBeGreaterThan(0);
+        await screenshot(page, 'fixture-layers');
+        await page.getByTestId('layer').filter({ hasText: 'minimist' }).click();
+        await detail.getByRole('heading', { name: /^Removed/ }).waitFor();
+        await detail
+          .getByText(/minimist/)
+          .first()
+          .waitFor();
+
+        // Components: most vulnerable first, and a known finding with its advisory link.
         await page.getByRole('tab', { name: 'Components' }).click();
         await page.getByTestId('component').first().waitFor();
         await expect(
