@@ -546,6 +546,17 @@ if (!chromiumAvailable() || !portalBuilt) {
       'scans on demand, the progress bar completes, and the results show the vulnerability',
       async () => {
         await page.goto(`/orgs/${owner.organization}/repositories/web/tags/v1`);
+        // Every state the progress area shows is recorded in the page, however briefly it is there.
+        await page.getByTestId('scan-button').waitFor();
+        await page.evaluate(`(() => {
+          window.__progress = [];
+          const record = () => {
+            const el = document.querySelector('[data-testid="scan-progress"]');
+            const text = el ? el.textContent.trim() : null;
+            if (text && window.__progress[window.__progress.length - 1] !== text) window.__progress.push(text);
+          };
+          new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
+        })()`);
         await page.getByTestId('scan-button').click();
         // The bar appears while queued/scanning and goes when the scan completes, without a reload.
         await page
@@ -555,6 +566,9 @@ if (!chromiumAvailable() || !portalBuilt) {
           .catch(() => undefined);
         await page.getByTestId('severity-summary').waitFor({ timeout: 60_000 });
         await expect(page.getByTestId('scan-progress').count()).resolves.toBe(0);
+        const seen = await page.evaluate<string[]>('window.__progress');
+        expect(seen.length).toBeGreaterThan(0);
+        expect(seen[0]).toMatch(/^(Queued|Scanning):/);
         await page.getByTestId('db-version').waitFor();
         await screenshot(page, 'scan-completed');
         await expectAccessible(page, 'tag details with results');
