@@ -693,6 +693,32 @@ if (!chromiumAvailable() || !portalBuilt) {
         const ids = await axios.getByTestId('vuln-link').allTextContents();
         expect(ids.map((i) => i.trim()).filter((i) => known.ids.includes(i))).not.toEqual([]);
         await screenshot(page, 'fixture-components');
+
+        // The four downloads, as the browser saves them.
+        const download = async (item: string): Promise<string> => {
+          await page.getByRole('button', { name: 'Download' }).click();
+          const [file] = await Promise.all([
+            page.waitForEvent('download'),
+            page.getByRole('menuitem', { name: item }).click(),
+          ]);
+          return readFileSync(await file.path(), 'utf8');
+        };
+        const cdx = JSON.parse(await download('SBOM (CycloneDX)')) as {
+          bomFormat: string;
+          components: unknown[];
+        };
+        expect(cdx.bomFormat).toBe('CycloneDX');
+        expect(cdx.components.length).toBeGreaterThan(0);
+        const spdx = JSON.parse(await download('SBOM (SPDX)')) as {
+          spdxVersion: string;
+          packages: unknown[];
+        };
+        expect(spdx.spdxVersion).toMatch(/^SPDX-2\./);
+        expect(spdx.packages.length).toBeGreaterThan(0);
+        const csv = (await download('Report (CSV)')).trim().split('\r\n');
+        expect(csv.length - 1).toBe(counts.total);
+        const report = JSON.parse(await download('Report (JSON)')) as { images: { findings: unknown[] }[] };
+        expect(report.images.reduce((n, i) => n + i.findings.length, 0)).toBe(counts.total);
       },
       STEP * 3,
     );

@@ -55,6 +55,7 @@ export async function launchPortalBrowser(
     ignoreDefaultArgs: ['--headless=new', '--headless=old'],
     baseURL,
     viewport,
+    acceptDownloads: true,
   });
   const pageErrors: string[] = [];
   const page = context.pages()[0] ?? (await context.newPage());
