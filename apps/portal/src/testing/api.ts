@@ -6,7 +6,7 @@ import {
 } from '@angular/common/http/testing';
 import type { EnvironmentProviders, Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { type Routes, provideRouter } from '@angular/router';
 import type { MeResponse, OrgRole, RepoLevel } from '@drydock/contracts';
 import { API } from '../app/core/api-url.js';
 import { authInterceptor } from '../app/core/auth.interceptor.js';
@@ -27,11 +27,11 @@ import type {
  * Each test answers the requests a page makes, as the API would, and `verify()` afterwards fails
  * on any request left unanswered.
  */
-export function apiProviders(): (Provider | EnvironmentProviders)[] {
+export function apiProviders(routes: Routes = []): (Provider | EnvironmentProviders)[] {
   return [
     provideHttpClient(withInterceptors([authInterceptor])),
     provideHttpClientTesting(),
-    provideRouter([]),
+    provideRouter(routes),
   ];
 }
 
