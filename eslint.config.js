@@ -48,6 +48,8 @@ export default tseslint.config(
       'apps/cli/src/**/*.ts',
       '**/*.spec.ts',
       '**/*.int-spec.ts',
+      '**/*.component-spec.ts',
+      'apps/portal/src/testing/**/*.ts',
       'e2e/**/*.ts',
       'bench/**/*.ts',
       'test/**/*.ts',
@@ -55,7 +57,15 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.component-spec.ts',
+      'apps/portal/src/testing/**/*.ts',
+      'e2e/**/*.ts',
+      'bench/**/*.ts',
+      'test/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

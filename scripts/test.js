@@ -1,5 +1,5 @@
 // `npm test`: build, make sure PostgreSQL and Redis are there (embedded ones when DATABASE_URL /
-// REDIS_URL are unset), then run the unit, integration and e2e Jest projects.
+// REDIS_URL are unset), then run the unit, portal, component, integration and e2e Jest projects.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,7 +32,7 @@ if (extra.length) extra.push('--passWithNoTests');
 // --forceExit: a suite that leaves a handle open (a BullMQ connection closing late, a browser) must not
 // keep the run from ending; every suite closes what it starts, and the result is already decided.
 const runs = [
-  ['--selectProjects', 'unit', 'portal', '--maxWorkers=2', '--forceExit'],
+  ['--selectProjects', 'unit', 'portal', 'component', '--maxWorkers=2', '--forceExit'],
   ['--selectProjects', 'integration', 'e2e', '--runInBand', '--forceExit'],
 ];
 let status = 0;
