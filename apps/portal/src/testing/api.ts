@@ -96,6 +96,7 @@ export function repository(level: RepoLevel | null, over: Partial<Repository> = 
     scanMode: 'on_push',
     description: null,
     tagCount: 1,
+    lastPushedAt: NOW,
     level,
     createdAt: NOW,
     updatedAt: NOW,
