@@ -29,12 +29,14 @@ const { parentPort, workerData } = require('node:worker_threads');
 const zlib = require('node:zlib');
 const { createHash } = require('node:crypto');
 const { Writable } = require('node:stream');
-const { sab, inSab, compression, chunkBytes } = workerData;
+const { sab, inSab, ctrlSab, compression, chunkBytes } = workerData;
 const input = new Uint8Array(inSab);
+// ctrl[0]: bytes of the output ring in use (the main thread subtracts what it has read);
+// ctrl[1]: 1 while this thread waits for space (the main thread then posts a wake-up).
+const ctrl = new Int32Array(ctrlSab);
 const ring = new Uint8Array(sab);
 const RING = ring.length;
 let writePos = 0;
-let used = 0;
 let waiting = null;
 let uncompressed = 0;
 const hash = createHash('sha256');
@@ -47,12 +49,17 @@ function place(chunk, cb) {
     waste = RING - pos;
     pos = 0;
   }
-  if (used + waste + chunk.length > RING) {
-    waiting = () => place(chunk, cb);
-    return;
+  const need = waste + chunk.length;
+  if (Atomics.load(ctrl, 0) + need > RING) {
+    Atomics.store(ctrl, 1, 1);
+    if (Atomics.load(ctrl, 0) + need > RING) {
+      waiting = () => place(chunk, cb);
+      return;
+    }
+    Atomics.store(ctrl, 1, 0);
   }
   ring.set(chunk, pos);
-  used += waste + chunk.length;
+  Atomics.add(ctrl, 0, need);
   writePos = pos + chunk.length;
   parentPort.postMessage({ t: 'chunk', off: pos, len: chunk.length, waste, consumed: consumed() });
   cb();
@@ -100,8 +107,7 @@ parentPort.on('message', (m) => {
     target.write(b, () => parentPort.postMessage({ t: 'ack', n }));
   } else if (m.t === 'end') {
     target.end();
-  } else if (m.t === 'release') {
-    used -= m.n;
+  } else if (m.t === 'wake') {
     if (waiting) {
       const w = waiting;
       waiting = null;
@@ -147,9 +153,11 @@ export async function* decompressOffThread(
   const sab = new SharedArrayBuffer(RING_BYTES);
   const inSab = new SharedArrayBuffer(IN_RING_BYTES);
   const inRing = new Uint8Array(inSab);
+  const ctrlSab = new SharedArrayBuffer(8);
+  const ctrl = new Int32Array(ctrlSab);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { sab, inSab, compression, chunkBytes: CHUNK_BYTES },
+    workerData: { sab, inSab, ctrlSab, compression, chunkBytes: CHUNK_BYTES },
   });
 
   const inbox: WorkerMessage[] = [];
@@ -234,7 +242,9 @@ export async function* decompressOffThread(
       held.push(m.len + m.waste);
       yield Buffer.from(sab, m.off, m.len);
       // The consumer is done with this chunk's predecessor.
-      while (held.length > 1) worker.postMessage({ t: 'release', n: held.shift()! });
+      // Space goes back through a shared counter; a message only when the worker is waiting.
+      while (held.length > 1) Atomics.sub(ctrl, 0, held.shift()!);
+      if (Atomics.exchange(ctrl, 1, 0) === 1) worker.postMessage({ t: 'wake' });
     }
   } finally {
     stopped = true;
