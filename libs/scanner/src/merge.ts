@@ -137,8 +137,10 @@ export function mergeLayers(inputs: MergeLayerInput[]): MergeResult {
       const op = new Set(a.opaqueDirs);
       // A non-directory replacing a directory hides the directory's lower contents too.
       const replaced = new Set<string>();
-      for (const f of a.files) {
-        if (f.type !== 'dir' && view.get(f.path)?.entry.type === 'dir') replaced.add(f.path);
+      if (view.size > 0) {
+        for (const f of a.files) {
+          if (f.type !== 'dir' && view.get(f.path)?.entry.type === 'dir') replaced.add(f.path);
+        }
       }
       for (const r of replaced) wh.add(r);
       if (wh.size > 0 || op.size > 0) {

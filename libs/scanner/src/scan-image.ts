@@ -12,6 +12,9 @@ import {
   type ScanProgress,
 } from './types.js';
 
+/** Compressed layer size from which decompression and the DiffID hash run on a worker thread. */
+const OFF_THREAD_MIN_BYTES = 8 * 1024 * 1024;
+
 /** Where the caller keeps layer analyses (the server: PostgreSQL, keyed by DiffID + analyser version). */
 export interface LayerAnalysisCache {
   get(key: { diffId: string; analyzerVersion: string }): Promise<LayerAnalysis | null | undefined>;
@@ -57,6 +60,8 @@ export async function scanImage(
         const stream = await source.openBlob(desc.digest);
         analysis = await analyzeLayer(stream, {
           layerDigest: desc.digest,
+          // A worker thread pays for itself on layers of some size; small ones stay on this thread.
+          offThread: desc.size >= OFF_THREAD_MIN_BYTES,
           ...(options.limits ? { limits: options.limits } : {}),
           ...(verify && expected ? { expectedDiffId: expected } : {}),
           onProgress: (p) =>

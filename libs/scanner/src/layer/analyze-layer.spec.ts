@@ -8,6 +8,9 @@ import {
   analyzeEntries,
   buildTar,
   chunked,
+  fakeElf,
+  goInlineBuildInfo,
+  goModinfo,
   gzip,
   hasZstd,
   sha256,
@@ -83,12 +86,16 @@ describe('analyzeLayer: streaming index', () => {
 
   it('reports progress', async () => {
     const seen: number[] = [];
-    await analyzeLayer(chunked(gzip(await buildTar([{ name: 'big', content: Buffer.alloc(300_000, 1) }]))), {
-      progressIntervalBytes: 65536,
-      onProgress: (p) => seen.push(p.uncompressedBytes),
-    });
+    // Progress comes per decompressed chunk (1 MiB), so the layer spans several.
+    await analyzeLayer(
+      chunked(gzip(await buildTar([{ name: 'big', content: Buffer.alloc(3_300_000, 1) }]))),
+      {
+        progressIntervalBytes: 65536,
+        onProgress: (p) => seen.push(p.uncompressedBytes),
+      },
+    );
     expect(seen.length).toBeGreaterThan(2);
-    expect(seen[seen.length - 1]).toBeGreaterThanOrEqual(300_000);
+    expect(seen[seen.length - 1]).toBeGreaterThanOrEqual(3_300_000);
   });
 
   it('fails with LAYER_DIFFID_MISMATCH when the config names another DiffID', async () => {
@@ -233,5 +240,86 @@ describe('analyzeLayer: hostile input', () => {
       },
     });
     await expectCode(analyzeLayer(src), 'LAYER_CORRUPT');
+  });
+});
+
+describe('analyzeLayer: on and off the main thread', () => {
+  // Chunks of the worker's ring are reused one chunk later, so files spanning chunk boundaries
+  // (metadata files buffered for a detector, ELF heads and signatures, Go build info) are the
+  // cases where a missing copy would show.
+  async function mixedLayer(): Promise<Buffer> {
+    const MiB = 1024 * 1024;
+    // Larger than the worker's ring, so its first bytes are overwritten before the detector runs.
+    const status = Array.from(
+      { length: 2000 },
+      (_, i) =>
+        `Package: p${i}\nStatus: install ok installed\nVersion: 1.${i}\nArchitecture: amd64\nDescription: ${'d'.repeat(4000)}\n`,
+    ).join('\n');
+    const filler = (n: number, seed: number) => {
+      const b = Buffer.alloc(n);
+      for (let i = 0; i < n; i++) b[i] = (i * 31 + seed) & 0x7f;
+      return b;
+    };
+    const elfAt = (offset: number, sig: string) =>
+      fakeElf(Buffer.concat([filler(offset, 3), Buffer.from(`\0${sig}\0`, 'latin1'), filler(300_000, 5)]));
+    return buildTar([
+      { name: 'pad', content: filler(MiB - 1536 - 700, 1) },
+      { name: 'bin/busybox', content: elfAt(100, 'BusyBox v1.36.1 (2024-01-01) multi-call binary') },
+      { name: 'var/lib/dpkg/status', content: status },
+      { name: 'usr/lib/libssl.so.3', content: elfAt(MiB - 40, 'OpenSSL 3.0.13 30 Jan 2024') },
+      {
+        name: 'usr/bin/gotool',
+        content: fakeElf(
+          Buffer.concat([
+            filler(2 * MiB - 9000, 7),
+            goInlineBuildInfo(
+              'go1.22.1',
+              goModinfo(['path\texample.com/tool', 'mod\texample.com/tool\tv1.2.3\th1:x=']),
+            ),
+            filler(5000, 9),
+          ]),
+        ),
+      },
+      { name: 'app/node_modules/a/package.json', content: JSON.stringify({ name: 'a', version: '1.0.0' }) },
+      { name: 'tiny', content: 'x' },
+      { name: 'empty', content: '' },
+    ]);
+  }
+
+  it('gives the same analysis for gzip and plain tar layers', async () => {
+    const tar = await mixedLayer();
+    for (const blob of [gzip(tar), tar]) {
+      const on = await analyzeLayer(chunked(blob, 300_000), { offThread: true });
+      const off = await analyzeLayer(chunked(blob, 300_000), { offThread: false });
+      // Compared by digest: a mismatch in thousands of entries would make a slow diff.
+      expect(sha256(JSON.stringify(on))).toBe(sha256(JSON.stringify(off)));
+      expect(on.files.length).toBe(8);
+      expect(on.diffId).toBe(`sha256:${sha256(tar)}`);
+      const names = on.sources.flatMap((x) =>
+        'components' in x ? x.components.map((c) => `${c.name}@${c.version}`) : [],
+      );
+      expect(names).toEqual(
+        expect.arrayContaining(['busybox@1.36.1', 'openssl@3.0.13', 'example.com/tool@v1.2.3']),
+      );
+      expect(on.sources.find((x) => x.kind === 'dpkg-status')).toBeDefined();
+    }
+  });
+
+  it('gives the same error codes on the main thread', async () => {
+    const tar = await buildTar(
+      Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, content: `${i}`.repeat(2000) })),
+    );
+    const gz = gzip(tar);
+    const opts = { offThread: false };
+    await expectCode(analyzeBuffer(gz.subarray(0, Math.floor(gz.length * 0.6)), opts), 'LAYER_CORRUPT');
+    await expectCode(
+      analyzeBuffer(gzipSync(Buffer.from('{"not":"a tar"}\n'.repeat(100))), opts),
+      'LAYER_NOT_TAR',
+    );
+    const bomb = gzip(await buildTar([{ name: 'bomb', content: Buffer.alloc(8_000_000) }]));
+    await expectCode(
+      analyzeBuffer(bomb, { ...opts, limits: { maxCompressionRatio: 100, ratioGraceBytes: 1_000_000 } }),
+      'LAYER_TOO_LARGE',
+    );
   });
 });

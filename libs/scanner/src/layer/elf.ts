@@ -74,13 +74,18 @@ export class ElfScanner {
   constructor(
     private readonly size: number,
     private readonly maxGoBinaryBytes: number,
+    /** Copy the chunks it keeps past the call (when the caller reuses their memory). */
+    private readonly copyKept = false,
   ) {}
 
   push(chunk: Buffer): void {
     if (this.headChunks) {
-      this.headChunks.push(chunk);
       this.headLength += chunk.length;
-      if (this.headLength < HEAD_BYTES && this.headLength < this.size) return;
+      if (this.headLength < HEAD_BYTES && this.headLength < this.size) {
+        this.headChunks.push(this.copyKept ? Buffer.from(chunk) : chunk);
+        return;
+      }
+      this.headChunks.push(chunk);
       const chunks = this.headChunks;
       this.headChunks = null;
       this.inspectHead(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
@@ -150,7 +155,7 @@ export class ElfScanner {
     const end = start + chunk.length;
     this.offset = end;
     if (this.goBuffer) {
-      this.goBuffer.push(chunk);
+      this.goBuffer.push(this.copyKept ? Buffer.from(chunk) : chunk);
       this.goBuffered += chunk.length;
     }
     let a = start;
