@@ -512,6 +512,34 @@ describe('catalog', () => {
   });
 });
 
+describe('repository rows changed by another replica', () => {
+  it('a repository deleted behind this process is recreated by the next push, never half-written', async () => {
+    const name = `${org}/elsewhere`;
+    const first = buildImage('elsewhere-1');
+    expect((await oci.pushImage(name, 'v1', first)).status).toBe(201);
+    expect((await oci.request('GET', `/v2/${name}/manifests/v1`)).status).toBe(200);
+    // Another replica deletes it (REST DELETE there): this process may still hold the row.
+    const pg = new (await import('pg')).default.Client({ connectionString: t.db.url });
+    await pg.connect();
+    await pg.query(`DELETE FROM repositories WHERE name = $1`, [name]);
+    await pg.end();
+    const pulled = await oci.request('GET', `/v2/${name}/manifests/v1`);
+    expect(pulled.status).toBe(404);
+    const again = buildImage('elsewhere-2');
+    const attempt = await oci.request('POST', `/v2/${name}/blobs/uploads/`);
+    if (attempt.status !== 202) {
+      // The cached row was stale: the write's foreign key failed, and the copy was dropped.
+      expect(attempt.status).toBe(404);
+      expect(code(attempt)).toBe('NAME_UNKNOWN');
+    }
+    expect((await oci.pushImage(name, 'v2', again)).status).toBe(201);
+    const got = await oci.request('GET', `/v2/${name}/manifests/v2`);
+    expect(got.status).toBe(200);
+    expect(got.body.equals(again.manifest)).toBe(true);
+    expect((await oci.request('GET', `/v2/${name}/manifests/v1`)).status).toBe(404);
+  });
+});
+
 describe('maintenance', () => {
   it('garbage-collects unreferenced blobs only, and drops abandoned uploads', async () => {
     const keep = buildImage('gc-keep');

@@ -16,13 +16,29 @@ export class TenantDb {
 
   async withTenant<T>(organizationId: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
     if (!UUID.test(organizationId)) throw new Error('withTenant: organizationId must be a UUID');
-    return this.dataSource.transaction(async (m) => {
-      // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
-      await m.query(`SELECT set_config('app.tenant_id', $1, true), set_config('role', '${APP_ROLE}', true)`, [
-        organizationId,
-      ]);
-      return work(m);
-    });
+    // One round trip for BEGIN and the tenant context: TypeORM sends START TRANSACTION as a simple
+    // query (no parameters), which may carry several statements, so the settings ride along.
+    // set_config('role', …, true) is SET LOCAL ROLE. The id is inlined: it matched UUID above.
+    const begin = `START TRANSACTION; SELECT set_config('app.tenant_id', '${organizationId}', true), set_config('role', '${APP_ROLE}', true)`;
+    const runner = this.dataSource.createQueryRunner();
+    const query = runner.query.bind(runner) as (sql: string, ...rest: unknown[]) => Promise<unknown>;
+    let scoped = false;
+    runner.query = ((sql: string, ...rest: unknown[]) => {
+      if (!scoped && sql === 'START TRANSACTION' && rest[0] === undefined) {
+        scoped = true;
+        return query(begin, ...rest);
+      }
+      return query(sql, ...rest);
+    }) as typeof runner.query;
+    try {
+      return await runner.manager.transaction((m) => {
+        // Never run tenant work without its tenant context, should TypeORM ever begin differently.
+        if (!scoped) throw new Error('withTenant: the tenant context was not set');
+        return work(m);
+      });
+    } finally {
+      await runner.release();
+    }
   }
 
   /**

@@ -118,7 +118,9 @@ export class RegistryAuthService {
 
   /**
    * What `principal` (null: anonymous) may do on repository `name`, decided live: its level from
-   * identity (narrowed by token scopes), plus pull on a public repository for anyone.
+   * identity (narrowed by token scopes), plus pull on a public repository for anyone. The
+   * repository row may come from the short-lived in-process copy (RegistryStore.findRepositoryCached)
+   * only for its identity; whenever visibility is what grants pull it is read fresh.
    */
   async resolve(
     principal: RegistryPrincipal | null,
@@ -129,14 +131,19 @@ export class RegistryAuthService {
     if (slash < 0 || !isValidName(name)) return { org: null, repo: null, actions: new Set() };
     const org = await this.organization(name.slice(0, slash));
     if (!org) return { org: null, repo: null, actions: new Set() };
-    const [repo, level] = await Promise.all([
-      this.store.findRepository(org.id, name),
+    const [found, level] = await Promise.all([
+      this.store.findRepositoryCached(org.id, name),
       principal && !grantedByToken
         ? this.identity.repositoryLevel(principal, org.id, name)
         : Promise.resolve(null),
     ]);
     const actions = actionsFor(principal, level);
     if (grantedByToken) actions.add(grantedByToken);
+    let repo = found.repo;
+    // A token's grant was decided when it was issued; otherwise, when pull would come from
+    // visibility alone, decide on the current row.
+    if (!grantedByToken && !actions.has('pull') && repo && !found.fresh)
+      repo = await this.store.findRepository(org.id, name);
     if (repo?.visibility === 'public') actions.add('pull');
     return { org, repo, actions };
   }
