@@ -149,6 +149,28 @@ export class RegistryAuthService {
   }
 
   /**
+   * What a token may grant on `name`: the caller's level, and pull on a public repository. Unlike
+   * resolve it needs no repository row unless visibility could add the pull that was asked for.
+   */
+  private async grantable(
+    principal: RegistryPrincipal | null,
+    name: string,
+    wantsPull: boolean,
+  ): Promise<Set<RegistryAction>> {
+    const slash = name.indexOf('/');
+    if (slash < 0 || !isValidName(name)) return new Set();
+    const org = await this.organization(name.slice(0, slash));
+    if (!org) return new Set();
+    const level = principal ? await this.identity.repositoryLevel(principal, org.id, name) : null;
+    const actions = actionsFor(principal, level);
+    if (wantsPull && !actions.has('pull')) {
+      const repo = await this.store.findRepository(org.id, name);
+      if (repo?.visibility === 'public') actions.add('pull');
+    }
+    return actions;
+  }
+
+  /**
    * Authorizes `action` on `name` for a caller, answering as the spec and Docker clients expect:
    * no credentials → 401 with a challenge naming the scope; an authenticated caller without the
    * right → 403 DENIED, or NAME_UNKNOWN for a pull from a repository it cannot see at all (the same
@@ -208,8 +230,8 @@ export class RegistryAuthService {
     const granted: AccessEntry[] = [];
     for (const entry of parseScopes(query.scope)) {
       if (entry.type === 'repository') {
-        const { actions } = await this.resolve(principal, entry.name);
         const wanted = entry.actions.includes('*') ? ['pull', 'push', 'delete'] : entry.actions;
+        const actions = await this.grantable(principal, entry.name, wanted.includes('pull'));
         const allowed = wanted.filter((a) => actions.has(a as RegistryAction));
         if (allowed.length) granted.push({ type: 'repository', name: entry.name, actions: allowed });
       } else if (entry.type === 'registry' && entry.name === 'catalog' && principal) {
