@@ -35,6 +35,14 @@ export interface StoredManifest {
 }
 
 /**
+ * A transaction-scoped lock on one digest, shared by the garbage collector's sweep of stored
+ * objects without a row and an upload that gives such an object its row again.
+ */
+export async function lockDigest(m: EntityManager, digest: string): Promise<void> {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [digest]);
+}
+
+/**
  * Registry metadata access. Every method takes the organization explicitly and runs in
  * TenantDb.withTenant, so RLS backs up the WHERE clauses; only blobs (shared, content-addressed)
  * and the maintenance jobs use the system context.
@@ -163,13 +171,15 @@ export class RegistryStore {
    * Finishes an upload in one transaction: records the blob, links it to the repository and closes
    * the session. `recorded` runs inside the transaction when this call created the blob row (a new
    * blob, or bytes whose row had gone), so the caller can make sure the bytes are stored before the
-   * row becomes visible.
+   * row becomes visible. With `revive` (the bytes were found in storage, not published by this
+   * upload) it first takes the digest's lock, which the collector's sweep of objects without a row
+   * holds too, so that sweep cannot remove the bytes while their row is on its way.
    */
   async completeUpload(
     orgId: string,
     repositoryId: string,
     uploadId: string,
-    blob: { digest: string; size: number },
+    blob: { digest: string; size: number; revive: boolean },
     recorded: () => Promise<void>,
   ): Promise<void> {
     await this.tenant(orgId, async (m) => {
@@ -177,7 +187,10 @@ export class RegistryStore {
         `INSERT INTO blobs (digest, size, storage_key) VALUES ($1, $2, $1) ON CONFLICT (digest) DO NOTHING RETURNING digest`,
         [blob.digest, blob.size],
       );
-      if (inserted.length) await recorded();
+      if (inserted.length) {
+        if (blob.revive) await lockDigest(m, blob.digest);
+        await recorded();
+      }
       await m.query(
         `WITH closed AS (DELETE FROM upload_sessions WHERE organization_id = $3 AND id = $4)
          INSERT INTO repository_blobs (repository_id, digest, organization_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,

@@ -154,11 +154,12 @@ export class UploadsService {
       upload.organizationId,
       upload.repositoryId,
       upload.id,
-      { digest, size: upload.uploadedBytes },
+      { digest, size: upload.uploadedBytes, revive: alreadyStored },
       async () => {
-        // The row was missing although the bytes were there a moment ago: the garbage collector
-        // removed both meanwhile (it deletes the object, then the row, under its lock, which our
-        // insert waited for). This upload's parts are still here: publish them again.
+        // The row was missing although the bytes were there a moment ago: either they were an
+        // orphan (stored, row lost) or the garbage collector removed both meanwhile (it deletes
+        // the object, then the row, under its lock, which our insert waited for). This upload's
+        // parts are still here: publish them again if the object is gone now.
         if (alreadyStored && (await this.blobs.stat(digest)) === null)
           await this.blobs.commitUpload(upload.id, upload.parts, digest);
       },
