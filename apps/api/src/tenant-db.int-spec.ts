@@ -73,7 +73,35 @@ describe('TenantDb.withTenant', () => {
     expect(fromA).toEqual([{ name: 'tenant-a/x' }]);
   });
 
+  it('readTenant: one statement in the tenant context, values as escaped literals, nothing left behind', async () => {
+    const tricky = `it's a \\ '); DROP TABLE repositories; --`;
+    const [echo] = await tenants.readTenant<{ role: string; tenant: string; v: string; n: number; z: null }>(
+      orgA,
+      `SELECT current_user AS role, current_setting('app.tenant_id') AS tenant, $1::text AS v, $2::int AS n, $3::text AS z`,
+      [tricky, 42, null],
+    );
+    expect(echo).toEqual({ role: APP_ROLE, tenant: orgA, v: tricky, n: 42, z: null });
+    // RLS applies: tenant B sees none of A's rows, even when it asks for them by organization.
+    expect(
+      await tenants.readTenant(orgB, `SELECT name FROM repositories WHERE organization_id = $1`, [orgA]),
+    ).toEqual([]);
+    expect(
+      await tenants.readTenant(orgA, `SELECT name FROM repositories WHERE organization_id = $1`, [orgA]),
+    ).toEqual([{ name: 'tenant-a/x' }]);
+    // A failing statement rolls back; the pooled connection is clean afterwards.
+    await expect(tenants.readTenant(orgA, `SELECT 1 / $1::int`, [0])).rejects.toThrow(/division by zero/);
+    const after = await ds.query(
+      `SELECT current_user AS role, current_setting('app.tenant_id', true) AS tenant`,
+    );
+    expect(after[0].role).not.toBe(APP_ROLE);
+    expect(after[0].tenant ?? '').toBe('');
+    await expect(tenants.readTenant(orgA, `SELECT $2::text`, ['only one'])).rejects.toThrow(
+      /no value for \$2/,
+    );
+  });
+
   it('refuses an organization id that is not a UUID', async () => {
     await expect(tenants.withTenant(`${orgA}'; --`, (m) => m.query(`SELECT 1`))).rejects.toThrow(/UUID/);
+    await expect(tenants.readTenant(`${orgA}'; --`, `SELECT 1`, [])).rejects.toThrow(/UUID/);
   });
 });

@@ -135,15 +135,15 @@ export class RegistryStore {
 
   // ---- blobs ----
 
+  /** Every blob HEAD and GET asks this: one indexed lookup, one round trip (TenantDb.readTenant). */
   async blobLinked(orgId: string, repositoryId: string, digest: string): Promise<{ size: number } | null> {
-    return this.tenant(orgId, async (m) => {
-      const rows: { size: string }[] = await m.query(
-        `SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
-          WHERE rb.organization_id = $1 AND rb.repository_id = $2 AND rb.digest = $3`,
-        [orgId, repositoryId, digest],
-      );
-      return rows[0] ? { size: Number(rows[0].size) } : null;
-    });
+    const rows = await this.db.readTenant<{ size: string }>(
+      orgId,
+      `SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
+        WHERE rb.organization_id = $1 AND rb.repository_id = $2 AND rb.digest = $3`,
+      [orgId, repositoryId, digest],
+    );
+    return rows[0] ? { size: Number(rows[0].size) } : null;
   }
 
   async linkBlob(orgId: string, repositoryId: string, digest: string): Promise<void> {
@@ -210,29 +210,28 @@ export class RegistryStore {
   }
 
   async findUpload(orgId: string, repositoryId: string, id: string): Promise<UploadRow | null> {
-    return this.tenant(orgId, async (m) => {
-      const rows: {
-        id: string;
-        organization_id: string;
-        repository_id: string;
-        uploaded_bytes: string;
-        parts: UploadPartRow[];
-      }[] = await m.query(
-        `SELECT id, organization_id, repository_id, uploaded_bytes, parts FROM upload_sessions
-            WHERE organization_id = $1 AND repository_id = $2 AND id = $3`,
-        [orgId, repositoryId, id],
-      );
-      const r = rows[0];
-      return r
-        ? {
-            id: r.id,
-            organizationId: r.organization_id,
-            repositoryId: r.repository_id,
-            uploadedBytes: Number(r.uploaded_bytes),
-            parts: r.parts,
-          }
-        : null;
-    });
+    const rows = await this.db.readTenant<{
+      id: string;
+      organization_id: string;
+      repository_id: string;
+      uploaded_bytes: string;
+      parts: UploadPartRow[];
+    }>(
+      orgId,
+      `SELECT id, organization_id, repository_id, uploaded_bytes, parts FROM upload_sessions
+          WHERE organization_id = $1 AND repository_id = $2 AND id = $3`,
+      [orgId, repositoryId, id],
+    );
+    const r = rows[0];
+    return r
+      ? {
+          id: r.id,
+          organizationId: r.organization_id,
+          repositoryId: r.repository_id,
+          uploadedBytes: Number(r.uploaded_bytes),
+          parts: r.parts,
+        }
+      : null;
   }
 
   /**
@@ -275,32 +274,31 @@ export class RegistryStore {
   }
 
   async findManifestByTag(orgId: string, repositoryId: string, tag: string): Promise<StoredManifest | null> {
-    return this.tenant(orgId, async (m) => {
-      const rows: {
-        id: string;
-        digest: string;
-        media_type: string;
-        size: number;
-        content: Buffer;
-        subject_digest: string | null;
-      }[] = await m.query(
-        `SELECT mf.id, mf.digest, mf.media_type, mf.size, mf.content, mf.subject_digest
-           FROM tags t JOIN manifests mf ON mf.id = t.manifest_id AND mf.organization_id = t.organization_id
-          WHERE t.organization_id = $1 AND t.repository_id = $2 AND t.name = $3`,
-        [orgId, repositoryId, tag],
-      );
-      const r = rows[0];
-      return r
-        ? {
-            id: r.id,
-            digest: r.digest,
-            mediaType: r.media_type,
-            size: r.size,
-            content: r.content,
-            subjectDigest: r.subject_digest,
-          }
-        : null;
-    });
+    const rows = await this.db.readTenant<{
+      id: string;
+      digest: string;
+      media_type: string;
+      size: number;
+      content: Buffer;
+      subject_digest: string | null;
+    }>(
+      orgId,
+      `SELECT mf.id, mf.digest, mf.media_type, mf.size, mf.content, mf.subject_digest
+         FROM tags t JOIN manifests mf ON mf.id = t.manifest_id AND mf.organization_id = t.organization_id
+        WHERE t.organization_id = $1 AND t.repository_id = $2 AND t.name = $3`,
+      [orgId, repositoryId, tag],
+    );
+    const r = rows[0];
+    return r
+      ? {
+          id: r.id,
+          digest: r.digest,
+          mediaType: r.media_type,
+          size: r.size,
+          content: r.content,
+          subjectDigest: r.subject_digest,
+        }
+      : null;
   }
 
   /** Stores a manifest (idempotent by digest), its references, and moves the tag if one is given. */
