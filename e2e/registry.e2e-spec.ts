@@ -1,12 +1,12 @@
 /**
- * The registry against real clients: skopeo copies images in and out of a started Drydock.
- * Fixture round trips need ../shared/fixtures (skipped cleanly without it); everything else uses a
- * tiny image built here. Without skopeo on the PATH (the CI installs it) the suite reports why and
- * registers nothing else.
+ * The registry against real clients: skopeo (and podman, when installed) copy images in and out of
+ * a started Drydock. Fixture round trips need ../shared/fixtures (skipped cleanly without it);
+ * everything else uses a tiny image built here. Without skopeo on the PATH (the CI installs it, and
+ * podman) the suite reports why and registers nothing else; without podman only its test says so.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -40,6 +40,7 @@ function run(
 }
 
 const hasSkopeo = await run('skopeo', ['--version']).then((r) => r.code === 0);
+const hasPodman = await run('podman', ['--version']).then((r) => r.code === 0);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** An OCI image layout on disk holding `img` as `tag`, for `skopeo copy oci:<dir>:<tag>`. */
@@ -314,6 +315,108 @@ if (!hasSkopeo) {
       ]);
       expect(push.code).not.toBe(0);
     }, 120_000);
+
+    if (!hasPodman) {
+      it('podman push/pull needs podman on the PATH (apt-get install podman): skipped', () => {
+        console.warn('podman not found: podman push/pull skipped');
+      });
+    } else {
+      it('podman logs in with a service-account token, pushes and pulls; a read-only account cannot push', async () => {
+        // Its own storage (vfs: no mounts needed), runtime dir and auth file, so nothing of the
+        // machine's podman state is read or changed.
+        // Lower case throughout: podman names an image pulled from oci:<dir> after the path.
+        const root = join(tmpdir(), `drydock-e2e-podman-${randomBytes(4).toString('hex')}`);
+        writeLayout(join(root, 'tiny'), 'v1', tiny);
+        try {
+          const authfile = join(root, 'auth.json');
+          const podman = (store: string, args: string[]) =>
+            run('podman', [
+              '--root',
+              join(root, store, 'root'),
+              '--runroot',
+              join(root, store, 'run'),
+              '--storage-driver',
+              'vfs',
+              '--events-backend',
+              'none',
+              ...args,
+            ]);
+          const login = await podman('a', [
+            'login',
+            '--tls-verify=false',
+            '--authfile',
+            authfile,
+            '-u',
+            'ci',
+            '-p',
+            ciToken,
+            host,
+          ]);
+          expect(login).toMatchObject({ code: 0 });
+          const local = await podman('a', ['pull', `oci:${join(root, 'tiny')}:v1`]);
+          expect(local).toMatchObject({ code: 0 }); // on failure the message shows podman's stderr
+          const imageId = local.stdout.trim().split('\n').pop()!;
+          const digestFile = join(root, 'pushed.digest');
+          const push = await podman('a', [
+            'push',
+            '--tls-verify=false',
+            '--authfile',
+            authfile,
+            '--digestfile',
+            digestFile,
+            imageId,
+            `${host}/${org}/podman/tiny:v1`,
+          ]);
+          expect(push).toMatchObject({ code: 0 });
+          const pushed = readFileSync(digestFile, 'utf8').trim();
+          // podman re-compresses layers from its storage: check what Drydock holds against itself.
+          const client = new OciTestClient(t.url, { username: 'ci', password: ciToken });
+          const m = await client.request('GET', `/v2/${org}/podman/tiny/manifests/v1`, {
+            headers: {
+              accept:
+                'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+            },
+          });
+          expect(m.status).toBe(200);
+          expect(`sha256:${sha(m.body)}`).toBe(pushed);
+          const doc = m.json<{ config: { digest: string }; layers: { digest: string }[] }>();
+          expect(doc.layers).toHaveLength(tiny.layers.length);
+          for (const d of [doc.config.digest, ...doc.layers.map((l) => l.digest)]) {
+            const b = await client.request('GET', `/v2/${org}/podman/tiny/blobs/${d}`);
+            expect(`sha256:${sha(b.body)}`).toBe(d);
+          }
+          // A second, empty store pulls it back with the same credentials.
+          const pull = await podman('b', [
+            'pull',
+            '--tls-verify=false',
+            '--authfile',
+            authfile,
+            `${host}/${org}/podman/tiny:v1`,
+          ]);
+          expect(pull).toMatchObject({ code: 0 });
+          const inspect = await podman('b', [
+            'image',
+            'inspect',
+            '--format',
+            '{{.Digest}}',
+            `${host}/${org}/podman/tiny:v1`,
+          ]);
+          expect(inspect.stdout.trim()).toBe(pushed);
+          const denied = await podman('a', [
+            'push',
+            '--tls-verify=false',
+            '--creds',
+            `reader:${readerToken}`,
+            imageId,
+            `${host}/${org}/podman/tiny:ro`,
+          ]);
+          expect(denied.code).not.toBe(0);
+          expect(denied.stderr).toMatch(/denied/i);
+        } finally {
+          rmSync(root, { recursive: true, force: true });
+        }
+      }, 300_000);
+    }
 
     if (!hasFixtures) {
       it('fixture round trips need ../shared/fixtures (absent: skipped)', () => {

@@ -250,19 +250,21 @@ async function main() {
         (f) => f.kind !== 'hostile' && !f.kind.includes('foreign'),
       )
     : [];
-  for (const [name, t] of Object.entries(targets)) {
-    let pushS = 0;
-    let pullS = 0;
-    for (const f of fixtures) {
-      const [tr, ...rest] = f.skopeoRef.split(':');
-      const src = `${tr}:${join(FIXTURES, rest.join(':'))}`;
-      const ref = `fx-${f.name.replace(/[^a-z0-9]+/g, '-')}:v1`;
-      pushS += await timed(() => push(t, src, ref, f.skopeoCopyFlags ?? []));
+  // Interleaved: each fixture is pushed to both registries, then pulled from both, so that the two
+  // sides of a ratio see the same moment of a shared, noisy machine (small copies take ~0.1 s).
+  for (const name of Object.keys(targets))
+    results[name].fixtures = { pushS: 0, pullS: 0, count: fixtures.length };
+  for (const f of fixtures) {
+    const [tr, ...rest] = f.skopeoRef.split(':');
+    const src = `${tr}:${join(FIXTURES, rest.join(':'))}`;
+    const ref = `fx-${f.name.replace(/[^a-z0-9]+/g, '-')}:v1`;
+    for (const [name, t] of Object.entries(targets))
+      results[name].fixtures.pushS += await timed(() => push(t, src, ref, f.skopeoCopyFlags ?? []));
+    for (const [name, t] of Object.entries(targets)) {
       const out = join(work, `fx-${name}`);
-      pullS += await timed(() => pull(t, ref, `dir:${out}`, f.skopeoCopyFlags ?? []));
+      results[name].fixtures.pullS += await timed(() => pull(t, ref, `dir:${out}`, f.skopeoCopyFlags ?? []));
       rmSync(out, { recursive: true, force: true });
     }
-    results[name].fixtures = { pushS, pullS, count: fixtures.length };
   }
 
   // Ten concurrent pushes of the largest fixture (or the 64 MiB slice of the big image) to Drydock.

@@ -5,6 +5,7 @@ import { ApiClient, signup } from '../../../test/support/http.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
 import { MANIFEST_PUSHED, type ManifestPushedEvent } from './events.js';
 import { RegistryMaintenance } from './jobs/maintenance.service.js';
+import { BLOB_STORE, type BlobStore } from './storage/blob-store.js';
 import { OciTestClient, blobOf, buildImage, sha256 } from './testing/oci-test-client.js';
 
 let t: TestApp;
@@ -512,6 +513,34 @@ describe('catalog', () => {
   });
 });
 
+describe('repository rows changed by another replica', () => {
+  it('a repository deleted behind this process is recreated by the next push, never half-written', async () => {
+    const name = `${org}/elsewhere`;
+    const first = buildImage('elsewhere-1');
+    expect((await oci.pushImage(name, 'v1', first)).status).toBe(201);
+    expect((await oci.request('GET', `/v2/${name}/manifests/v1`)).status).toBe(200);
+    // Another replica deletes it (REST DELETE there): this process may still hold the row.
+    const pg = new (await import('pg')).default.Client({ connectionString: t.db.url });
+    await pg.connect();
+    await pg.query(`DELETE FROM repositories WHERE name = $1`, [name]);
+    await pg.end();
+    const pulled = await oci.request('GET', `/v2/${name}/manifests/v1`);
+    expect(pulled.status).toBe(404);
+    const again = buildImage('elsewhere-2');
+    const attempt = await oci.request('POST', `/v2/${name}/blobs/uploads/`);
+    if (attempt.status !== 202) {
+      // The cached row was stale: the write's foreign key failed, and the copy was dropped.
+      expect(attempt.status).toBe(404);
+      expect(code(attempt)).toBe('NAME_UNKNOWN');
+    }
+    expect((await oci.pushImage(name, 'v2', again)).status).toBe(201);
+    const got = await oci.request('GET', `/v2/${name}/manifests/v2`);
+    expect(got.status).toBe(200);
+    expect(got.body.equals(again.manifest)).toBe(true);
+    expect((await oci.request('GET', `/v2/${name}/manifests/v1`)).status).toBe(404);
+  });
+});
+
 describe('maintenance', () => {
   it('garbage-collects unreferenced blobs only, and drops abandoned uploads', async () => {
     const keep = buildImage('gc-keep');
@@ -533,5 +562,32 @@ describe('maintenance', () => {
     const cleaned = await m.cleanUploads(later);
     expect(cleaned.sessions).toBeGreaterThanOrEqual(1);
     expect(code(await oci.request('GET', loc))).toBe('BLOB_UPLOAD_UNKNOWN');
+  });
+  it('sweeps stored blobs that lost their row (crash before the insert) once old, and a re-push revives one', async () => {
+    const name = `${org}/gc-orphans`;
+    const lost = blobOf(Buffer.from('published, then the process died before its row'));
+    const revived = blobOf(Buffer.from('an orphan that is pushed again'));
+    for (const b of [lost, revived]) expect((await oci.pushBlob(name, b)).status).toBe(201);
+    const pg = new (await import('pg')).default.Client({ connectionString: t.db.url });
+    await pg.connect();
+    await pg.query(`DELETE FROM blobs WHERE digest = ANY($1)`, [[lost.digest, revived.digest]]);
+    await pg.end();
+    const store = t.app.get<BlobStore>(BLOB_STORE);
+    const m = t.app.get(RegistryMaintenance);
+    // The bytes are still there, but no row says so: the registry does not serve them.
+    expect(await store.stat(lost.digest)).toEqual({ size: lost.size });
+    expect((await oci.request('HEAD', `/v2/${name}/blobs/${lost.digest}`)).status).toBe(404);
+    // Pushed again: the upload finds the bytes stored, records the row, and they are served.
+    expect((await oci.pushBlob(name, revived)).status).toBe(201);
+    const got = await oci.request('GET', `/v2/${name}/blobs/${revived.digest}`);
+    expect(got.status).toBe(200);
+    expect(got.body.equals(revived.bytes)).toBe(true);
+    // Young objects are left alone (their row may be on its way); old ones without a row go.
+    expect((await m.collectGarbage(new Date())).orphans).toEqual([]);
+    const later = new Date(Date.now() + 48 * 3600_000);
+    const gc = await m.collectGarbage(later);
+    expect(gc.orphans).toContain(lost.digest);
+    expect(gc.orphans).not.toContain(revived.digest);
+    expect(await store.stat(lost.digest)).toBeNull();
   });
 });

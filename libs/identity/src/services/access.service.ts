@@ -38,24 +38,27 @@ export class AccessService {
     organizationId: string,
     repository: string,
   ): Promise<RepoLevel | null> {
+    if (p.kind === 'service_account') {
+      if (p.organizationId !== organizationId) return null;
+      // Every registry token request of a CI job asks this: one round trip.
+      const grants = await this.db.readTenant<{ target: string; level: RepoLevel }>(
+        organizationId,
+        `SELECT target, level FROM repository_grants WHERE organization_id = $1 AND service_account_id = $2`,
+        [organizationId, p.serviceAccountId],
+      );
+      return grants
+        .filter((g) => targetCovers(g.target, repository))
+        .reduce<RepoLevel | null>((acc, g) => maxLevel(acc, g.level), null);
+    }
     return this.db.withTenant(organizationId, async (m) => {
-      let rows: { target: string; level: RepoLevel }[];
-      if (p.kind === 'user') {
-        const ms = await m.findOne(Membership, { where: { organizationId, userId: p.userId } });
-        if (!ms) return null;
-        if (roleCan(ms.role, Permission.RepositoriesAdminAll)) return 'admin';
-        rows = await m.query(
-          `SELECT g.target, g.level FROM repository_grants g JOIN team_members tm ON tm.team_id = g.team_id
-            WHERE g.organization_id = $1 AND tm.user_id = $2`,
-          [organizationId, p.userId],
-        );
-      } else {
-        if (p.organizationId !== organizationId) return null;
-        rows = await m.query(
-          `SELECT target, level FROM repository_grants WHERE organization_id = $1 AND service_account_id = $2`,
-          [organizationId, p.serviceAccountId],
-        );
-      }
+      const ms = await m.findOne(Membership, { where: { organizationId, userId: p.userId } });
+      if (!ms) return null;
+      if (roleCan(ms.role, Permission.RepositoriesAdminAll)) return 'admin';
+      const rows: { target: string; level: RepoLevel }[] = await m.query(
+        `SELECT g.target, g.level FROM repository_grants g JOIN team_members tm ON tm.team_id = g.team_id
+          WHERE g.organization_id = $1 AND tm.user_id = $2`,
+        [organizationId, p.userId],
+      );
       return rows
         .filter((g) => targetCovers(g.target, repository))
         .reduce<RepoLevel | null>((acc, g) => maxLevel(acc, g.level), null);

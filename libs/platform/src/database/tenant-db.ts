@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient, QueryResult } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_ROLE } from './rls.js';
 
@@ -16,13 +17,70 @@ export class TenantDb {
 
   async withTenant<T>(organizationId: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
     if (!UUID.test(organizationId)) throw new Error('withTenant: organizationId must be a UUID');
-    return this.dataSource.transaction(async (m) => {
-      // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
-      await m.query(`SELECT set_config('app.tenant_id', $1, true), set_config('role', '${APP_ROLE}', true)`, [
-        organizationId,
-      ]);
-      return work(m);
-    });
+    // One round trip for BEGIN and the tenant context: TypeORM sends START TRANSACTION as a simple
+    // query (no parameters), which may carry several statements, so the settings ride along.
+    // set_config('role', …, true) is SET LOCAL ROLE. The id is inlined: it matched UUID above.
+    const begin = `START TRANSACTION; SELECT set_config('app.tenant_id', '${organizationId}', true), set_config('role', '${APP_ROLE}', true)`;
+    const runner = this.dataSource.createQueryRunner();
+    const query = runner.query.bind(runner) as (sql: string, ...rest: unknown[]) => Promise<unknown>;
+    let scoped = false;
+    runner.query = ((sql: string, ...rest: unknown[]) => {
+      if (!scoped && sql === 'START TRANSACTION' && rest[0] === undefined) {
+        scoped = true;
+        return query(begin, ...rest);
+      }
+      return query(sql, ...rest);
+    }) as typeof runner.query;
+    try {
+      return await runner.manager.transaction((m) => {
+        // Never run tenant work without its tenant context, should TypeORM ever begin differently.
+        if (!scoped) throw new Error('withTenant: the tenant context was not set');
+        return work(m);
+      });
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
+   * One read-only statement in the tenant's context in a single round trip: BEGIN, the tenant
+   * settings, the statement and COMMIT travel as one simple-protocol query (the extended protocol,
+   * which carries parameters separately, allows one statement per message and node-postgres does
+   * not pipeline). So `$n` placeholders are replaced by literals escaped by node-postgres
+   * (escapeLiteral; strings, finite numbers, null only). For the registry's hot lookups, whose
+   * values are already validated digests, ids and names; anything else uses withTenant.
+   */
+  async readTenant<T>(
+    organizationId: string,
+    sql: string,
+    params: readonly (string | number | null)[],
+  ): Promise<T[]> {
+    if (!UUID.test(organizationId)) throw new Error('readTenant: organizationId must be a UUID');
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      const literal = (i: number): string => {
+        if (i < 1 || i > params.length) throw new Error(`readTenant: no value for $${i}`);
+        const v = params[i - 1];
+        if (v === null) return 'NULL';
+        if (typeof v === 'number') {
+          if (!Number.isFinite(v)) throw new Error('readTenant: numbers must be finite');
+          return String(v);
+        }
+        return client.escapeLiteral(v);
+      };
+      const statement = sql.replace(/\$(\d+)/g, (_, n: string) => literal(Number(n)));
+      const text = `BEGIN; SELECT set_config('app.tenant_id', '${organizationId}', true), set_config('role', '${APP_ROLE}', true); ${statement}; COMMIT`;
+      try {
+        const results = (await client.query(text)) as unknown as QueryResult[];
+        return results[2].rows as T[];
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   /**

@@ -118,7 +118,9 @@ export class RegistryAuthService {
 
   /**
    * What `principal` (null: anonymous) may do on repository `name`, decided live: its level from
-   * identity (narrowed by token scopes), plus pull on a public repository for anyone.
+   * identity (narrowed by token scopes), plus pull on a public repository for anyone. The
+   * repository row may come from the short-lived in-process copy (RegistryStore.findRepositoryCached)
+   * only for its identity; whenever visibility is what grants pull it is read fresh.
    */
   async resolve(
     principal: RegistryPrincipal | null,
@@ -129,16 +131,43 @@ export class RegistryAuthService {
     if (slash < 0 || !isValidName(name)) return { org: null, repo: null, actions: new Set() };
     const org = await this.organization(name.slice(0, slash));
     if (!org) return { org: null, repo: null, actions: new Set() };
-    const [repo, level] = await Promise.all([
-      this.store.findRepository(org.id, name),
+    const [found, level] = await Promise.all([
+      this.store.findRepositoryCached(org.id, name),
       principal && !grantedByToken
         ? this.identity.repositoryLevel(principal, org.id, name)
         : Promise.resolve(null),
     ]);
     const actions = actionsFor(principal, level);
     if (grantedByToken) actions.add(grantedByToken);
+    let repo = found.repo;
+    // A token's grant was decided when it was issued; otherwise, when pull would come from
+    // visibility alone, decide on the current row.
+    if (!grantedByToken && !actions.has('pull') && repo && !found.fresh)
+      repo = await this.store.findRepository(org.id, name);
     if (repo?.visibility === 'public') actions.add('pull');
     return { org, repo, actions };
+  }
+
+  /**
+   * What a token may grant on `name`: the caller's level, and pull on a public repository. Unlike
+   * resolve it needs no repository row unless visibility could add the pull that was asked for.
+   */
+  private async grantable(
+    principal: RegistryPrincipal | null,
+    name: string,
+    wantsPull: boolean,
+  ): Promise<Set<RegistryAction>> {
+    const slash = name.indexOf('/');
+    if (slash < 0 || !isValidName(name)) return new Set();
+    const org = await this.organization(name.slice(0, slash));
+    if (!org) return new Set();
+    const level = principal ? await this.identity.repositoryLevel(principal, org.id, name) : null;
+    const actions = actionsFor(principal, level);
+    if (wantsPull && !actions.has('pull')) {
+      const repo = await this.store.findRepository(org.id, name);
+      if (repo?.visibility === 'public') actions.add('pull');
+    }
+    return actions;
   }
 
   /**
@@ -201,8 +230,8 @@ export class RegistryAuthService {
     const granted: AccessEntry[] = [];
     for (const entry of parseScopes(query.scope)) {
       if (entry.type === 'repository') {
-        const { actions } = await this.resolve(principal, entry.name);
         const wanted = entry.actions.includes('*') ? ['pull', 'push', 'delete'] : entry.actions;
+        const actions = await this.grantable(principal, entry.name, wanted.includes('pull'));
         const allowed = wanted.filter((a) => actions.has(a as RegistryAction));
         if (allowed.length) granted.push({ type: 'repository', name: entry.name, actions: allowed });
       } else if (entry.type === 'registry' && entry.name === 'catalog' && principal) {

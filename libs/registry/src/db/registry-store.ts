@@ -2,7 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TenantDb } from '@drydock/platform';
 import type { EntityManager } from 'typeorm';
 import type { ParsedManifest } from '../oci/manifest.js';
-import { Manifest, Repository, Tag, type ScanMode, type UploadPartRow, type Visibility } from './entities.js';
+import { Manifest, Repository, type ScanMode, type UploadPartRow, type Visibility } from './entities.js';
+
+/** How long a repository row found by name is reused in this process (see findRepositoryCached). */
+export const REPOSITORY_CACHE_MS = 5_000;
+const REPOSITORY_CACHE_MAX = 10_000;
 
 const MANIFEST_SELECT = {
   id: true,
@@ -31,6 +35,14 @@ export interface StoredManifest {
 }
 
 /**
+ * A transaction-scoped lock on one digest, shared by the garbage collector's sweep of stored
+ * objects without a row and an upload that gives such an object its row again.
+ */
+export async function lockDigest(m: EntityManager, digest: string): Promise<void> {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [digest]);
+}
+
+/**
  * Registry metadata access. Every method takes the organization explicitly and runs in
  * TenantDb.withTenant, so RLS backs up the WHERE clauses; only blobs (shared, content-addressed)
  * and the maintenance jobs use the system context.
@@ -47,8 +59,49 @@ export class RegistryStore {
     return this.db.withSystem(work);
   }
 
-  findRepository(orgId: string, name: string): Promise<Repository | null> {
-    return this.tenant(orgId, (m) => m.findOne(Repository, { where: { organizationId: orgId, name } }));
+  private readonly repositories = new Map<string, { repo: Repository; until: number }>();
+
+  /** Reads the repository row (and refreshes the in-process copy findRepositoryCached hands out). */
+  async findRepository(orgId: string, name: string): Promise<Repository | null> {
+    const repo = await this.tenant(orgId, (m) =>
+      m.findOne(Repository, { where: { organizationId: orgId, name } }),
+    );
+    if (repo) this.rememberRepository(repo);
+    else this.forgetRepository(name);
+    return repo;
+  }
+
+  /**
+   * The repository by name, reusing a row read in the last REPOSITORY_CACHE_MS: nearly every /v2
+   * request names a repository, and a push or pull is a burst of them. Only the row's identity is
+   * safe to take from here — callers that decide access by its visibility read it fresh (`fresh`
+   * says whether this answer came from the database). Only found rows are kept: a repository
+   * created on another replica is seen at once. One deleted on another replica may linger here for
+   * the TTL: reads then find nothing in it, and writes fail their foreign key (the /v2 handler then
+   * forgets the copy and answers NAME_UNKNOWN, so the client's retry starts afresh).
+   */
+  async findRepositoryCached(
+    orgId: string,
+    name: string,
+  ): Promise<{ repo: Repository | null; fresh: boolean }> {
+    const hit = this.repositories.get(name);
+    if (hit && hit.until > Date.now() && hit.repo.organizationId === orgId)
+      return { repo: hit.repo, fresh: false };
+    return { repo: await this.findRepository(orgId, name), fresh: true };
+  }
+
+  /** Drops the in-process copy (after a change here, or a write that found the row gone). */
+  forgetRepository(name: string): void {
+    this.repositories.delete(name);
+  }
+
+  private rememberRepository(repo: Repository): void {
+    if (this.repositories.size >= REPOSITORY_CACHE_MAX) this.repositories.clear();
+    // Keyed by name alone: names are unique across organizations (repositories_name_idx).
+    this.repositories.set(repo.name, {
+      repo,
+      until: Date.now() + REPOSITORY_CACHE_MS,
+    });
   }
 
   /** Creates the repository on first push (or returns it); concurrent first pushes converge on one row. */
@@ -58,7 +111,9 @@ export class RegistryStore {
         `INSERT INTO repositories (organization_id, name) VALUES ($1, $2) ON CONFLICT (organization_id, name) DO NOTHING`,
         [orgId, name],
       );
-      return m.findOneOrFail(Repository, { where: { organizationId: orgId, name } });
+      const repo = await m.findOneOrFail(Repository, { where: { organizationId: orgId, name } });
+      this.rememberRepository(repo);
+      return repo;
     });
   }
 
@@ -80,15 +135,15 @@ export class RegistryStore {
 
   // ---- blobs ----
 
+  /** Every blob HEAD and GET asks this: one indexed lookup, one round trip (TenantDb.readTenant). */
   async blobLinked(orgId: string, repositoryId: string, digest: string): Promise<{ size: number } | null> {
-    return this.tenant(orgId, async (m) => {
-      const rows: { size: string }[] = await m.query(
-        `SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
-          WHERE rb.organization_id = $1 AND rb.repository_id = $2 AND rb.digest = $3`,
-        [orgId, repositoryId, digest],
-      );
-      return rows[0] ? { size: Number(rows[0].size) } : null;
-    });
+    const rows = await this.db.readTenant<{ size: string }>(
+      orgId,
+      `SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
+        WHERE rb.organization_id = $1 AND rb.repository_id = $2 AND rb.digest = $3`,
+      [orgId, repositoryId, digest],
+    );
+    return rows[0] ? { size: Number(rows[0].size) } : null;
   }
 
   async linkBlob(orgId: string, repositoryId: string, digest: string): Promise<void> {
@@ -110,43 +165,37 @@ export class RegistryStore {
     });
   }
 
-  /** Blobs are shared across tenants; the row only says the bytes are stored (system context). */
-  async blobExists(digest: string): Promise<{ size: number } | null> {
-    const rows: { size: string }[] = await this.system((m) =>
-      m.query(`SELECT size FROM blobs WHERE digest = $1`, [digest]),
-    );
-    return rows[0] ? { size: Number(rows[0].size) } : null;
-  }
-
-  async recordBlob(digest: string, size: number, storageKey: string): Promise<void> {
-    await this.system((m) =>
-      m.query(
-        `INSERT INTO blobs (digest, size, storage_key) VALUES ($1, $2, $3) ON CONFLICT (digest) DO NOTHING`,
-        [digest, size, storageKey],
-      ),
-    );
-  }
-
   // ---- uploads ----
 
+  /**
+   * Finishes an upload in one transaction: records the blob, links it to the repository and closes
+   * the session. `recorded` runs inside the transaction when this call created the blob row (a new
+   * blob, or bytes whose row had gone), so the caller can make sure the bytes are stored before the
+   * row becomes visible. With `revive` (the bytes were found in storage, not published by this
+   * upload) it first takes the digest's lock, which the collector's sweep of objects without a row
+   * holds too, so that sweep cannot remove the bytes while their row is on its way.
+   */
   async completeUpload(
     orgId: string,
     repositoryId: string,
     uploadId: string,
-    blob: { digest: string; size: number; record: boolean },
+    blob: { digest: string; size: number; revive: boolean },
+    recorded: () => Promise<void>,
   ): Promise<void> {
     await this.tenant(orgId, async (m) => {
-      if (blob.record) {
-        await m.query(
-          `INSERT INTO blobs (digest, size, storage_key) VALUES ($1, $2, $1) ON CONFLICT (digest) DO NOTHING`,
-          [blob.digest, blob.size],
-        );
+      const inserted: unknown[] = await m.query(
+        `INSERT INTO blobs (digest, size, storage_key) VALUES ($1, $2, $1) ON CONFLICT (digest) DO NOTHING RETURNING digest`,
+        [blob.digest, blob.size],
+      );
+      if (inserted.length) {
+        if (blob.revive) await lockDigest(m, blob.digest);
+        await recorded();
       }
       await m.query(
-        `INSERT INTO repository_blobs (repository_id, digest, organization_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [repositoryId, blob.digest, orgId],
+        `WITH closed AS (DELETE FROM upload_sessions WHERE organization_id = $3 AND id = $4)
+         INSERT INTO repository_blobs (repository_id, digest, organization_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [repositoryId, blob.digest, orgId, uploadId],
       );
-      await m.query(`DELETE FROM upload_sessions WHERE organization_id = $1 AND id = $2`, [orgId, uploadId]);
     });
   }
 
@@ -161,29 +210,28 @@ export class RegistryStore {
   }
 
   async findUpload(orgId: string, repositoryId: string, id: string): Promise<UploadRow | null> {
-    return this.tenant(orgId, async (m) => {
-      const rows: {
-        id: string;
-        organization_id: string;
-        repository_id: string;
-        uploaded_bytes: string;
-        parts: UploadPartRow[];
-      }[] = await m.query(
-        `SELECT id, organization_id, repository_id, uploaded_bytes, parts FROM upload_sessions
-            WHERE organization_id = $1 AND repository_id = $2 AND id = $3`,
-        [orgId, repositoryId, id],
-      );
-      const r = rows[0];
-      return r
-        ? {
-            id: r.id,
-            organizationId: r.organization_id,
-            repositoryId: r.repository_id,
-            uploadedBytes: Number(r.uploaded_bytes),
-            parts: r.parts,
-          }
-        : null;
-    });
+    const rows = await this.db.readTenant<{
+      id: string;
+      organization_id: string;
+      repository_id: string;
+      uploaded_bytes: string;
+      parts: UploadPartRow[];
+    }>(
+      orgId,
+      `SELECT id, organization_id, repository_id, uploaded_bytes, parts FROM upload_sessions
+          WHERE organization_id = $1 AND repository_id = $2 AND id = $3`,
+      [orgId, repositoryId, id],
+    );
+    const r = rows[0];
+    return r
+      ? {
+          id: r.id,
+          organizationId: r.organization_id,
+          repositoryId: r.repository_id,
+          uploadedBytes: Number(r.uploaded_bytes),
+          parts: r.parts,
+        }
+      : null;
   }
 
   /**
@@ -226,14 +274,31 @@ export class RegistryStore {
   }
 
   async findManifestByTag(orgId: string, repositoryId: string, tag: string): Promise<StoredManifest | null> {
-    return this.tenant(orgId, async (m) => {
-      const t = await m.findOne(Tag, { where: { organizationId: orgId, repositoryId, name: tag } });
-      if (!t) return null;
-      return m.findOne(Manifest, {
-        where: { organizationId: orgId, id: t.manifestId },
-        select: MANIFEST_SELECT,
-      });
-    });
+    const rows = await this.db.readTenant<{
+      id: string;
+      digest: string;
+      media_type: string;
+      size: number;
+      content: Buffer;
+      subject_digest: string | null;
+    }>(
+      orgId,
+      `SELECT mf.id, mf.digest, mf.media_type, mf.size, mf.content, mf.subject_digest
+         FROM tags t JOIN manifests mf ON mf.id = t.manifest_id AND mf.organization_id = t.organization_id
+        WHERE t.organization_id = $1 AND t.repository_id = $2 AND t.name = $3`,
+      [orgId, repositoryId, tag],
+    );
+    const r = rows[0];
+    return r
+      ? {
+          id: r.id,
+          digest: r.digest,
+          mediaType: r.media_type,
+          size: r.size,
+          content: r.content,
+          subjectDigest: r.subject_digest,
+        }
+      : null;
   }
 
   /** Stores a manifest (idempotent by digest), its references, and moves the tag if one is given. */
@@ -275,7 +340,8 @@ export class RegistryStore {
       }
       if (missing.length) return { missing: [...new Set(missing)] };
       const inserted: { id: string }[] = await m.query(
-        `INSERT INTO manifests (organization_id, repository_id, digest, media_type, size, content, config_digest,
+        `WITH touched AS (UPDATE repositories SET updated_at = now() WHERE organization_id = $1 AND id = $2)
+         INSERT INTO manifests (organization_id, repository_id, digest, media_type, size, content, config_digest,
                                 subject_digest, artifact_type, annotations, total_size, platforms, pushed_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id`,
@@ -298,11 +364,12 @@ export class RegistryStore {
       let manifestId: string;
       if (inserted[0]) {
         manifestId = inserted[0].id;
-        const refs = new Map(p.references.map((r) => [`${r.kind} ${r.digest}`, r]));
-        for (const r of refs.values()) {
+        const refs = [...new Map(p.references.map((r) => [`${r.kind} ${r.digest}`, r])).values()];
+        if (refs.length) {
           await m.query(
-            `INSERT INTO manifest_references (manifest_id, digest, kind, organization_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-            [manifestId, r.digest, r.kind, orgId],
+            `INSERT INTO manifest_references (manifest_id, digest, kind, organization_id)
+             SELECT $1, d, k, $4 FROM unnest($2::text[], $3::text[]) AS r(d, k) ON CONFLICT DO NOTHING`,
+            [manifestId, refs.map((r) => r.digest), refs.map((r) => r.kind), orgId],
           );
         }
       } else {
@@ -320,7 +387,6 @@ export class RegistryStore {
           [repositoryId, input.tag, orgId, manifestId, input.pushedBy],
         );
       }
-      await m.query(`UPDATE repositories SET updated_at = now() WHERE id = $1`, [repositoryId]);
       return { missing: [] };
     });
   }

@@ -97,6 +97,13 @@ async function readLimited(req: Request, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** A write that referenced a repository row that no longer exists (foreign key on repository_id). */
+function isRepositoryGone(e: unknown): boolean {
+  const err = e as { driverError?: { code?: string; constraint?: string } } | null;
+  const d = err?.driverError;
+  return d?.code === '23503' && (d.constraint ?? '').endsWith('_repository_id_fkey');
+}
+
 /** The /v2 API as one Express handler, mounted outside Nest's body parsers so bodies stream raw. */
 @Injectable()
 export class V2Handler {
@@ -161,6 +168,19 @@ export class V2Handler {
       });
     }
     if (!route) throw new OciError('NAME_INVALID', 'unknown registry endpoint', { path }, 404);
+    try {
+      await this.dispatch(req, res, caller, route);
+    } catch (e) {
+      if ('name' in route && isRepositoryGone(e)) {
+        // The repository row this process had cached was deleted (on any replica) meanwhile.
+        this.store.forgetRepository(route.name);
+        throw new OciError('NAME_UNKNOWN', 'the repository was deleted; retry', { name: route.name });
+      }
+      throw e;
+    }
+  }
+
+  private async dispatch(req: Request, res: Response, caller: Caller, route: Route): Promise<void> {
     const method = req.method;
     switch (route.kind) {
       case 'base':

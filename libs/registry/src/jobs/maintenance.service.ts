@@ -9,6 +9,7 @@ import {
   type Logger,
   type Queues,
 } from '@drydock/platform';
+import { lockDigest } from '../db/registry-store.js';
 import { BLOB_STORE, type BlobStore } from '../storage/blob-store.js';
 import { UploadsService } from '../services/uploads.service.js';
 
@@ -85,9 +86,13 @@ export class RegistryMaintenance implements OnApplicationBootstrap {
    * is kept (its manifest may still be on its way). Each candidate is locked FOR UPDATE and
    * re-checked in a fresh statement, so a manifest PUT that share-locked it first wins.
    * The storage object goes before the row commits, so a row never outlives its bytes.
+   *
+   * Then it sweeps stored objects that have no row at all (left by a crash between publishing the
+   * bytes and inserting the row), again only those older than the upload max age: a just-published
+   * object's row may still be on its way.
    */
   @JobHandler(QueueName.Maintenance, RegistryJob.CollectGarbage)
-  async collectGarbage(now: unknown = new Date()): Promise<{ deleted: string[] }> {
+  async collectGarbage(now: unknown = new Date()): Promise<{ deleted: string[]; orphans: string[] }> {
     const cutoff = this.cutoff(now instanceof Date ? now : new Date());
     const candidates: { digest: string }[] = await this.db.withSystem((m) =>
       m.query(
@@ -114,6 +119,40 @@ export class RegistryMaintenance implements OnApplicationBootstrap {
       if (gone) deleted.push(digest);
     }
     if (deleted.length) this.logger.info({ count: deleted.length }, 'unreferenced blobs removed');
-    return { deleted };
+    const orphans = await this.sweepOrphanObjects(cutoff);
+    if (orphans.length) this.logger.info({ count: orphans.length }, 'stored blobs without a row removed');
+    return { deleted, orphans };
+  }
+
+  private async sweepOrphanObjects(cutoff: Date): Promise<string[]> {
+    const removed: string[] = [];
+    let batch: string[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const known: { digest: string }[] = await this.db.withSystem((m) =>
+        m.query(`SELECT digest FROM blobs WHERE digest = ANY($1)`, [batch]),
+      );
+      const have = new Set(known.map((r) => r.digest));
+      for (const digest of batch.filter((d) => !have.has(d))) {
+        const gone = await this.db.withSystem(async (m) => {
+          // Under the digest's lock, which an upload reviving these bytes takes too
+          // (RegistryStore.completeUpload): either its row is visible here, or it re-publishes.
+          await lockDigest(m, digest);
+          const rows: unknown[] = await m.query(`SELECT 1 FROM blobs WHERE digest = $1`, [digest]);
+          if (rows.length) return false;
+          await this.blobs.delete(digest);
+          return true;
+        });
+        if (gone) removed.push(digest);
+      }
+      batch = [];
+    };
+    for await (const b of this.blobs.listBlobs()) {
+      if (b.modifiedAt >= cutoff) continue;
+      batch.push(b.digest);
+      if (batch.length >= 500) await flush();
+    }
+    await flush();
+    return removed;
   }
 }

@@ -194,7 +194,7 @@ export class RepositoriesService {
   ): Promise<RepositoryResponse> {
     const needed: RepoLevel = b.visibility !== undefined || b.description !== undefined ? 'admin' : 'write';
     const { repo, level } = await this.access(org, p, name, needed);
-    return this.store.tenant(org.id, async (m) => {
+    const response = await this.store.tenant(org.id, async (m) => {
       const patch: Partial<Repository> = {};
       if (b.visibility !== undefined) patch.visibility = b.visibility;
       if (b.scanMode !== undefined) patch.scanMode = b.scanMode;
@@ -203,12 +203,15 @@ export class RepositoriesService {
       const updated = await m.findOneOrFail(Repository, { where: { id: repo.id, organizationId: org.id } });
       return this.toResponse(m, updated, level);
     });
+    this.store.forgetRepository(repo.name);
+    return response;
   }
 
   /** Deletes the repository's metadata; its blobs become garbage for the GC if nothing else uses them. */
   async remove(org: OrgRefLike, p: RegistryPrincipal, name: string): Promise<void> {
     const { repo } = await this.access(org, p, name, 'admin');
     await this.store.tenant(org.id, (m) => m.delete(Repository, { id: repo.id, organizationId: org.id }));
+    this.store.forgetRepository(repo.name);
   }
 
   async tags(org: OrgRefLike, p: RegistryPrincipal, name: string, q: { limit: number; offset: number }) {

@@ -145,16 +145,26 @@ export class UploadsService {
         actual,
       });
     }
-    const existing = await this.store.blobExists(digest);
-    const stored = existing !== null && (await this.blobs.stat(digest)) !== null;
-    if (stored) await this.blobs.deleteUpload(upload.id);
-    else await this.blobs.commitUpload(upload.id, upload.parts, digest);
+    // Content-addressed: bytes already published under this digest are these bytes, so publish
+    // only when storage lacks them. The row is settled in the transaction below.
+    const alreadyStored = (await this.blobs.stat(digest)) !== null;
+    if (!alreadyStored) await this.blobs.commitUpload(upload.id, upload.parts, digest);
     // One transaction: record the blob (if new), link it to the repository, close the session.
-    await this.store.completeUpload(upload.organizationId, upload.repositoryId, upload.id, {
-      digest,
-      size: upload.uploadedBytes,
-      record: !stored,
-    });
+    await this.store.completeUpload(
+      upload.organizationId,
+      upload.repositoryId,
+      upload.id,
+      { digest, size: upload.uploadedBytes, revive: alreadyStored },
+      async () => {
+        // The row was missing although the bytes were there a moment ago: either they were an
+        // orphan (stored, row lost) or the garbage collector removed both meanwhile (it deletes
+        // the object, then the row, under its lock, which our insert waited for). This upload's
+        // parts are still here: publish them again if the object is gone now.
+        if (alreadyStored && (await this.blobs.stat(digest)) === null)
+          await this.blobs.commitUpload(upload.id, upload.parts, digest);
+      },
+    );
+    if (alreadyStored) await this.blobs.deleteUpload(upload.id);
     return { size: upload.uploadedBytes };
   }
 

@@ -36,8 +36,11 @@ export interface BlobStore {
   read(digest: string, range?: ByteRange): Promise<Readable>;
   /** Removes a published blob (garbage collection); a missing blob is not an error. */
   delete(digest: string): Promise<void>;
-  /** Every published blob's digest (garbage collection of objects without a database row). */
-  listBlobs(): AsyncIterable<string>;
+  /**
+   * Every published blob with the time it was published (S3: LastModified), for garbage
+   * collection of objects without a database row. Publishing sets that time to now.
+   */
+  listBlobs(): AsyncIterable<{ digest: string; modifiedAt: Date }>;
 
   /** Writes one part of an upload from a stream; resolves with the number of bytes stored. */
   writePart(uploadId: string, offset: number, data: Readable): Promise<number>;

@@ -40,7 +40,8 @@ describe('FsBlobStore', () => {
     expect(uploads).toEqual([]);
     const blobs = [];
     for await (const b of store.listBlobs()) blobs.push(b);
-    expect(blobs).toEqual([digest]);
+    expect(blobs.map((b) => b.digest)).toEqual([digest]);
+    expect(Number.isFinite(blobs[0].modifiedAt.getTime())).toBe(true);
   });
 
   it('overwrites an interrupted part when the retry starts at the same offset', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, opendir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, opendir, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -63,7 +63,7 @@ export class FsBlobStore implements BlobStore {
     await rm(this.blobPath(digest), { force: true });
   }
 
-  async *listBlobs(): AsyncIterable<string> {
+  async *listBlobs(): AsyncIterable<{ digest: string; modifiedAt: Date }> {
     const base = join(this.root, 'blobs', 'sha256');
     let prefixes: string[];
     try {
@@ -74,7 +74,14 @@ export class FsBlobStore implements BlobStore {
     }
     for (const prefix of prefixes) {
       for (const name of await readdir(join(base, prefix))) {
-        if (tryParseDigest(`sha256:${name}`)) yield `sha256:${name}`;
+        // Names that are not digests (a `.tmp-` file of an interrupted publish) are not blobs.
+        if (!tryParseDigest(`sha256:${name}`)) continue;
+        try {
+          const s = await stat(join(base, prefix, name));
+          yield { digest: `sha256:${name}`, modifiedAt: s.mtime };
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        }
       }
     }
   }
@@ -113,8 +120,11 @@ export class FsBlobStore implements BlobStore {
       const single = nonEmpty.length === 1 ? nonEmpty[0] : undefined;
       const singleSize = single ? (await stat(join(dir, partName(single.offset)))).size : -1;
       if (single && singleSize === single.size) {
-        // One part holding exactly the blob (a streamed or monolithic push): publish it as is.
+        // One part holding exactly the blob (a streamed or monolithic push): publish it as is,
+        // dated now like any newly published object (the part may have been written long ago).
         await rename(join(dir, partName(single.offset)), target);
+        const now = new Date();
+        await utimes(target, now, now);
       } else {
         const tmp = `${target}.tmp-${randomUUID()}`;
         try {

@@ -57,10 +57,12 @@ export function buildImage(
     artifactType?: string;
   } = {},
 ): TestImage {
-  const layers = Array.from({ length: opts.layers ?? 1 }, (_, i) =>
-    blobOf(gzipSync(tarOf(`file-${i}.txt`, Buffer.from(`${seed} layer ${i}\n`)))),
+  const tars = Array.from({ length: opts.layers ?? 1 }, (_, i) =>
+    tarOf(`file-${i}.txt`, Buffer.from(`${seed} layer ${i}\n`)),
   );
-  const diffIds = layers.map((l) => sha256(Buffer.from(l.bytes)));
+  const layers = tars.map((tar) => blobOf(gzipSync(tar)));
+  // diff_ids name the uncompressed layers (image-spec config.md): clients that unpack check them.
+  const diffIds = tars.map((tar) => sha256(tar));
   const config = blobOf(
     Buffer.from(
       JSON.stringify({

@@ -13,6 +13,8 @@ export type TokenSubject =
       scopes?: string[];
     };
 
+const MAX_VERIFIED = 10_000;
+
 export interface RegistryTokenClaims {
   subject: TokenSubject;
   access: AccessEntry[];
@@ -96,8 +98,29 @@ export class RegistryTokenService {
     return { token, expiresIn: this.options.ttlSeconds, issuedAt: new Date(iat * 1000) };
   }
 
+  /**
+   * Tokens this process verified, until they expire: a client sends the same token on every request
+   * of a push or pull, and a token's claims cannot change, so its signature is checked once.
+   */
+  private readonly verified = new Map<string, RegistryTokenClaims>();
+
   /** Verifies signature, issuer, audience and lifetime; null for anything not ours or expired. */
   async verify(token: string): Promise<RegistryTokenClaims | null> {
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (hit.expiresAt.getTime() > Date.now()) return hit;
+      this.verified.delete(token);
+      return null;
+    }
+    const claims = await this.verifySignature(token);
+    if (claims) {
+      if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+      this.verified.set(token, claims);
+    }
+    return claims;
+  }
+
+  private async verifySignature(token: string): Promise<RegistryTokenClaims | null> {
     try {
       const { payload } = await jwtVerify(token, this.publicKey, {
         issuer: this.options.issuer,

@@ -87,6 +87,13 @@ describe('RegistryTokenService', () => {
     expect(verified?.access).toEqual(access);
     expect(verified?.subject.kind).toBe('service_account');
     expect((await svc.jwks()).keys[0].kid).toBe(header.kid);
+    // Verified once, remembered: the same token verifies again; an altered copy still does not.
+    expect(await svc.verify(issued.token)).toEqual(verified);
+    const [h, p, sig] = issued.token.split('.');
+    const forged = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    forged.access = [{ type: 'repository', name: 'other/app', actions: ['push'] }];
+    const tampered = [h, Buffer.from(JSON.stringify(forged)).toString('base64url'), sig].join('.');
+    expect(await svc.verify(tampered)).toBeNull();
   });
 
   it('rejects tokens from another key, audience, or past their expiry', async () => {
