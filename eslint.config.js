@@ -1,6 +1,17 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Tests, test support and benchmarks: configuration may come from the environment, values from JSON. */
+const TEST_FILES = [
+  '**/*.spec.ts',
+  '**/*.int-spec.ts',
+  '**/*.component-spec.ts',
+  'apps/portal/src/testing/**/*.ts',
+  'e2e/**/*.ts',
+  'bench/**/*.ts',
+  'test/**/*.ts',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -43,29 +54,11 @@ export default tseslint.config(
     },
   },
   {
-    files: [
-      'libs/platform/src/config/**/*.ts',
-      'apps/cli/src/**/*.ts',
-      '**/*.spec.ts',
-      '**/*.int-spec.ts',
-      '**/*.component-spec.ts',
-      'apps/portal/src/testing/**/*.ts',
-      'e2e/**/*.ts',
-      'bench/**/*.ts',
-      'test/**/*.ts',
-    ],
+    files: ['libs/platform/src/config/**/*.ts', 'apps/cli/src/**/*.ts', ...TEST_FILES],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: [
-      '**/*.spec.ts',
-      '**/*.int-spec.ts',
-      '**/*.component-spec.ts',
-      'apps/portal/src/testing/**/*.ts',
-      'e2e/**/*.ts',
-      'bench/**/*.ts',
-      'test/**/*.ts',
-    ],
+    files: TEST_FILES,
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

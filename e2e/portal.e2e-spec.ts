@@ -50,12 +50,6 @@ interface FlatExpectations {
 const flat: FlatExpectations = hasShared
   ? (JSON.parse(readFileSync(join(VULNDATA, 'expected-public.flat.json'), 'utf8')) as FlatExpectations)
   : { images: {} };
-
-function skopeo(args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((res) =>
-    execFile('skopeo', args, { timeout: 180_000 }, (err, _o, stderr) => res({ code: err ? 1 : 0, stderr })),
-  );
-}
 const portalBuilt = existsSync(join(PORTAL_DIR, 'index.html'));
 const STEP = 90_000;
 
@@ -344,7 +338,6 @@ if (!chromiumAvailable() || !portalBuilt) {
       'shows a pushed image with its shield, digest and details',
       async () => {
         const image = debianImage(`portal-${n}`);
-        // The way CI pushes: skopeo with the service-account token created in the UI.
         const layout = mkdtempSync(join(tmpdir(), 'drydock-portal-layout-'));
         try {
           mkdirSync(join(layout, 'blobs', 'sha256'), { recursive: true });
@@ -367,26 +360,7 @@ if (!chromiumAvailable() || !portalBuilt) {
               ],
             }),
           );
-          const host = new URL(t.url).host;
-          const r = await new Promise<{ code: number; stderr: string }>((res) =>
-            execFile(
-              'skopeo',
-              [
-                '--insecure-policy',
-                'copy',
-                '--preserve-digests',
-                '--dest-tls-verify=false',
-                '--dest-creds',
-                `ci:${saToken}`,
-                `oci:${layout}:v1`,
-                `docker://${host}/${owner.organization}/web:v1`,
-              ],
-              { timeout: 120_000 },
-              (err, _o, stderr) => res({ code: err ? 1 : 0, stderr }),
-            ),
-          );
-          expect(r.stderr).not.toMatch(/FATA/);
-          expect(r.code).toBe(0);
+          await pushAsCi(`oci:${layout}:v1`, 'web:v1');
         } finally {
           rmSync(layout, { recursive: true, force: true });
         }
@@ -626,19 +600,7 @@ if (!chromiumAvailable() || !portalBuilt) {
         const vulndb = t.app.get(VulndbService);
         for (const dir of ['nvd/base', 'osv/ghsa', 'osv/debian'])
           await vulndb.importPath(join(VULNDATA, dir));
-        const host = new URL(t.url).host;
-        const pushed = await skopeo([
-          '--insecure-policy',
-          'copy',
-          '--preserve-digests',
-          '--dest-tls-verify=false',
-          '--dest-creds',
-          `ci:${saToken}`,
-          `oci-archive:${join(FIXTURES, 'bookworm-app.tar')}`,
-          `docker://${host}/${owner.organization}/fixture:bookworm`,
-        ]);
-        expect(pushed.stderr).not.toMatch(/FATA/);
-        expect(pushed.code).toBe(0);
+        await pushAsCi(`oci-archive:${join(FIXTURES, 'bookworm-app.tar')}`, 'fixture:bookworm');
 
         // Scanned on push (the add-on is on, the repository's mode defaults to on_push); the Images
         // tab's shield turns from grey to the result without a reload of the data by the test.
@@ -827,6 +789,29 @@ if (!chromiumAvailable() || !portalBuilt) {
     it('logged no errors in the page', () => {
       expect(b.pageErrors).toEqual([]);
     });
+
+    /** The way CI pushes: skopeo with the service-account token created in the UI. */
+    async function pushAsCi(source: string, repoAndTag: string): Promise<void> {
+      const r = await new Promise<{ code: number; stderr: string }>((res) =>
+        execFile(
+          'skopeo',
+          [
+            '--insecure-policy',
+            'copy',
+            '--preserve-digests',
+            '--dest-tls-verify=false',
+            '--dest-creds',
+            `ci:${saToken}`,
+            source,
+            `docker://${new URL(t.url).host}/${owner.organization}/${repoAndTag}`,
+          ],
+          { timeout: 180_000 },
+          (err, _o, stderr) => res({ code: err ? 1 : 0, stderr }),
+        ),
+      );
+      expect(r.stderr).not.toMatch(/FATA/);
+      expect(r.code).toBe(0);
+    }
 
     async function login(email: string, password: string): Promise<string> {
       const r = await api.post('/api/v1/auth/login', { email, password });

@@ -34,6 +34,14 @@ export interface ScanProgressView {
   bytesTotal: number;
 }
 
+/** OpenAPI (3.0) schemas of the two fields every scan view carries, for the registry and scanning docs. */
+export const SCAN_STATUS_OPENAPI = { type: 'string', enum: [...SCAN_STATUSES] };
+export const SEVERITY_COUNTS_OPENAPI = {
+  type: 'object',
+  nullable: true,
+  properties: Object.fromEntries([...SEVERITIES, 'total'].map((k) => [k, { type: 'integer' }])),
+};
+
 /** What the tag list gains per tag. */
 export interface TagScanView {
   scanStatus: ScanStatus;

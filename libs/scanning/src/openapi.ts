@@ -1,25 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
+import { SCAN_STATUS_OPENAPI, SEVERITY_COUNTS_OPENAPI } from '@drydock/contracts';
 
 /* OpenAPI schemas of the scanning responses (the types live in @drydock/contracts). */
 
-const STATUS = {
-  type: 'string',
-  enum: ['not_scanned', 'queued', 'scanning', 'completed', 'failed', 'not_licensed'],
-};
-export const COUNTS_SCHEMA = {
-  type: 'object',
-  nullable: true,
-  properties: {
-    critical: { type: 'integer' },
-    high: { type: 'integer' },
-    medium: { type: 'integer' },
-    low: { type: 'integer' },
-    unknown: { type: 'integer' },
-    total: { type: 'integer' },
-  },
-};
+const STATUS = SCAN_STATUS_OPENAPI;
+export const COUNTS_SCHEMA = SEVERITY_COUNTS_OPENAPI;
 const PROGRESS = {
   type: 'object',
   nullable: true,

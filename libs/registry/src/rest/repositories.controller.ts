@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { Permission } from '@drydock/contracts';
+import { Permission, SCAN_STATUS_OPENAPI, SEVERITY_COUNTS_OPENAPI } from '@drydock/contracts';
 import { Access, CurrentOrg, CurrentPrincipal, type OrgContext, type Principal } from '@drydock/identity';
 import {
   CreateRepositoryRequest,
@@ -29,17 +29,8 @@ const NAME_PARAM = {
 };
 
 const COUNTS_SCHEMA = {
-  type: 'object',
-  nullable: true,
+  ...SEVERITY_COUNTS_OPENAPI,
   description: 'scanning add-on: findings per severity (null until scanned)',
-  properties: {
-    critical: { type: 'integer' },
-    high: { type: 'integer' },
-    medium: { type: 'integer' },
-    low: { type: 'integer' },
-    unknown: { type: 'integer' },
-    total: { type: 'integer' },
-  },
 };
 
 const REPOSITORY_SCHEMA = {
@@ -65,10 +56,7 @@ const REPOSITORY_SCHEMA = {
         'scanning add-on: the worst shield over the repository tags (red > orange > green > grey, then counts); null without tags',
       properties: {
         tag: { type: 'string' },
-        status: {
-          type: 'string',
-          enum: ['not_scanned', 'queued', 'scanning', 'completed', 'failed', 'not_licensed'],
-        },
+        status: SCAN_STATUS_OPENAPI,
         counts: COUNTS_SCHEMA,
       },
     },
@@ -94,11 +82,7 @@ const TAG_SCHEMA = {
     },
     pushedAt: { type: 'string', format: 'date-time' },
     pushedBy: { type: 'string', nullable: true },
-    scanStatus: {
-      type: 'string',
-      enum: ['not_scanned', 'queued', 'scanning', 'completed', 'failed', 'not_licensed'],
-      description: 'scanning add-on: the shield state',
-    },
+    scanStatus: { ...SCAN_STATUS_OPENAPI, description: 'scanning add-on: the shield state' },
     counts: COUNTS_SCHEMA,
   },
 };

@@ -139,10 +139,16 @@ export class RepositoriesService {
         [org.id, items.map((i) => i.id)],
       ),
     );
+    const byRepository = new Map<string, typeof tags>();
+    for (const t of tags) {
+      const list = byRepository.get(t.repository_id);
+      if (list) list.push(t);
+      else byRepository.set(t.repository_id, [t]);
+    }
     return Promise.all(
       items.map(async (item) => {
-        const own = tags.filter((t) => t.repository_id === item.id);
-        if (own.length === 0) return { ...item, scan: null };
+        const own = byRepository.get(item.id);
+        if (!own) return { ...item, scan: null };
         const scans = await hook.tagSummaries(
           org.id,
           item.id,
