@@ -18,7 +18,8 @@ import { pushBuilt, scanUrl, waitFor, waitForScan } from './testing/helpers.js';
 /*
  * Stalled-job recovery (issue 6, "Jobs"): a worker takes a scan, marks it scanning and dies without
  * finishing; a worker started afterwards on the same database and Redis prefix picks the job up
- * again once the dead worker's lock expires, and the scan completes.
+ * again once the dead worker's lock expires (its stalled-job check, every 15 s, moves the job back to
+ * waiting on its second pass), and the scan completes.
  */
 
 const ADMIN = { email: 'recovery-admin@example.test', password: 'recovery-admin-password' };
@@ -74,7 +75,10 @@ describe('a worker killed in the middle of a scan', () => {
         taken();
         await new Promise(() => undefined);
       },
-      { connection, prefix: t.config.redis.prefix, lockDuration: 3_000, stalledInterval: 60_000 },
+      // Its lock lapses 3 s after it dies. It runs no stalled-job check of its own: BullMQ lets one
+      // worker per stalledInterval run that check (a Redis key), so a long interval here would hold off
+      // the new worker's check for that long.
+      { connection, prefix: t.config.redis.prefix, lockDuration: 3_000, skipStalledCheck: true },
     );
     await tookIt;
     await doomed.close(true);
