@@ -244,6 +244,9 @@ async function main() {
   }
   const hwm = rssOf(dd.pid).hwm;
 
+  // Let the kernel write the 1 GiB phase's dirty pages back first, so that its writeback does not
+  // land on whichever registry happens to run during it.
+  await run('sync', []);
   // Fixture images (skipped without ../shared).
   const fixtures = existsSync(join(FIXTURES, 'fixtures.json'))
     ? JSON.parse(readFileSync(join(FIXTURES, 'fixtures.json'), 'utf8')).fixtures.filter(

@@ -100,8 +100,49 @@ describe('TenantDb.withTenant', () => {
     );
   });
 
+  it('writeTenant: one write committed in one round trip, RLS-checked, nothing half-done on failure', async () => {
+    const name = `tenant-a/it's-quoted`;
+    const ins = await tenants.writeTenant<{ name: string }>(
+      orgA,
+      `INSERT INTO repositories (organization_id, name) VALUES ($1, $2) RETURNING name`,
+      [orgA, name],
+    );
+    expect(ins).toEqual({ rows: [{ name }], rowCount: 1 });
+    // Committed: a separate connection-level read sees it.
+    expect(await ds.query(`SELECT name FROM repositories WHERE name = $1`, [name])).toEqual([{ name }]);
+    // RLS: another tenant's write is refused, and its update of A's rows changes nothing.
+    await expect(
+      tenants.writeTenant(
+        orgA,
+        `INSERT INTO repositories (organization_id, name) VALUES ($1, 'tenant-b/y')`,
+        [orgB],
+      ),
+    ).rejects.toThrow(/row-level security/);
+    expect(
+      await tenants.writeTenant(orgB, `UPDATE repositories SET description = 'x' WHERE name = $1`, [name]),
+    ).toEqual({ rows: [], rowCount: 0 });
+    // A statement that fails half-way (its CTE's insert ran, then the main insert broke a unique
+    // constraint) leaves nothing: the whole round trip is one transaction.
+    await expect(
+      tenants.writeTenant(
+        orgA,
+        `WITH first AS (INSERT INTO repositories (organization_id, name) VALUES ($1, 'tenant-a/new'))
+         INSERT INTO repositories (organization_id, name) VALUES ($1, $2)`,
+        [orgA, name],
+      ),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await ds.query(`SELECT name FROM repositories WHERE name = 'tenant-a/new'`)).toEqual([]);
+    const after = await ds.query(
+      `SELECT current_user AS role, current_setting('app.tenant_id', true) AS tenant`,
+    );
+    expect(after[0].role).not.toBe(APP_ROLE);
+    expect(after[0].tenant ?? '').toBe('');
+    await tenants.writeTenant(orgA, `DELETE FROM repositories WHERE name = $1`, [name]);
+  });
+
   it('refuses an organization id that is not a UUID', async () => {
     await expect(tenants.withTenant(`${orgA}'; --`, (m) => m.query(`SELECT 1`))).rejects.toThrow(/UUID/);
     await expect(tenants.readTenant(`${orgA}'; --`, `SELECT 1`, [])).rejects.toThrow(/UUID/);
+    await expect(tenants.writeTenant(`${orgA}'; --`, `SELECT 1`, [])).rejects.toThrow(/UUID/);
   });
 });

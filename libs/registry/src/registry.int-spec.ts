@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { decodeJwt } from 'jose';
+import { Agent, request as httpRequest } from 'node:http';
 import { ApiClient, signup } from '../../../test/support/http.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
 import { MANIFEST_PUSHED, type ManifestPushedEvent } from './events.js';
@@ -55,6 +56,46 @@ describe('base and token service', () => {
     );
     expect(res.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
     expect((await oci.request('GET', '/v2/')).status).toBe(200);
+  });
+
+  it('error answers to requests without a body keep the connection; HEAD gets the GET headers', async () => {
+    // Every push probes its blobs with HEAD and gets 404s; closing the connection on each would
+    // make the client open a new one for the next request.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const url = new URL(t.url);
+    const send = (method: string, path: string) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; reused: boolean; body: string }>(
+        (resolve, reject) => {
+          const req = httpRequest({ host: url.hostname, port: url.port, method, path, agent }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (body += c));
+            res.on('end', () =>
+              // Let the agent take the socket back before the next request.
+              setImmediate(() =>
+                resolve({ status: res.statusCode!, headers: res.headers, reused: req.reusedSocket, body }),
+              ),
+            );
+          });
+          req.on('error', reject);
+          req.end();
+        },
+      );
+    try {
+      const blob = `/v2/${org}/nothing-here/blobs/sha256:${'0'.repeat(64)}`;
+      const head = await send('HEAD', blob);
+      const get = await send('GET', blob);
+      const ping = await send('GET', '/v2/');
+      expect([head.status, get.status, ping.status]).toEqual([401, 401, 401]);
+      expect(head.headers.connection).toBe('keep-alive');
+      expect(get.headers.connection).toBe('keep-alive');
+      expect([get.reused, ping.reused]).toEqual([true, true]);
+      expect(head.body).toBe('');
+      expect(head.headers['content-length']).toBe(String(Buffer.byteLength(get.body)));
+      expect(JSON.parse(get.body).errors[0].code).toBe('UNAUTHORIZED');
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('docker login: no scope, offline_token=true → token; the empty-access /v2/ call gets 200', async () => {

@@ -55,16 +55,39 @@ export class TenantDb {
     sql: string,
     params: readonly (string | number | null)[],
   ): Promise<T[]> {
-    if (!UUID.test(organizationId)) throw new Error('readTenant: organizationId must be a UUID');
+    return (await this.oneRoundTrip<T>('readTenant', organizationId, sql, params)).rows;
+  }
+
+  /**
+   * readTenant's twin for one write statement (INSERT, UPDATE or DELETE, RETURNING allowed; data-
+   * modifying CTEs make one statement of several changes), committed in the same single round trip.
+   * It is its own transaction: it fails whole, and RLS checks it like any tenant write. `rowCount`
+   * is the number of rows the statement changed.
+   */
+  writeTenant<T = never>(
+    organizationId: string,
+    sql: string,
+    params: readonly (string | number | null)[],
+  ): Promise<{ rows: T[]; rowCount: number }> {
+    return this.oneRoundTrip<T>('writeTenant', organizationId, sql, params);
+  }
+
+  private async oneRoundTrip<T>(
+    caller: string,
+    organizationId: string,
+    sql: string,
+    params: readonly (string | number | null)[],
+  ): Promise<{ rows: T[]; rowCount: number }> {
+    if (!UUID.test(organizationId)) throw new Error(`${caller}: organizationId must be a UUID`);
     const runner = this.dataSource.createQueryRunner();
     try {
       const client = (await runner.connect()) as PoolClient;
       const literal = (i: number): string => {
-        if (i < 1 || i > params.length) throw new Error(`readTenant: no value for $${i}`);
+        if (i < 1 || i > params.length) throw new Error(`${caller}: no value for $${i}`);
         const v = params[i - 1];
         if (v === null) return 'NULL';
         if (typeof v === 'number') {
-          if (!Number.isFinite(v)) throw new Error('readTenant: numbers must be finite');
+          if (!Number.isFinite(v)) throw new Error(`${caller}: numbers must be finite`);
           return String(v);
         }
         return client.escapeLiteral(v);
@@ -73,7 +96,7 @@ export class TenantDb {
       const text = `BEGIN; SELECT set_config('app.tenant_id', '${organizationId}', true), set_config('role', '${APP_ROLE}', true); ${statement}; COMMIT`;
       try {
         const results = (await client.query(text)) as unknown as QueryResult[];
-        return results[2].rows as T[];
+        return { rows: results[2].rows as T[], rowCount: results[2].rowCount ?? 0 };
       } catch (e) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw e;

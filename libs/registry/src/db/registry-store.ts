@@ -25,6 +25,33 @@ export interface UploadRow {
   parts: UploadPartRow[];
 }
 
+const REPOSITORY_COLUMNS =
+  'id, organization_id, name, visibility, scan_mode, description, created_at, updated_at';
+
+interface RepositoryRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  visibility: Visibility;
+  scan_mode: ScanMode;
+  description: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toRepository(r: RepositoryRow): Repository {
+  return Object.assign(new Repository(), {
+    id: r.id,
+    organizationId: r.organization_id,
+    name: r.name,
+    visibility: r.visibility,
+    scanMode: r.scan_mode,
+    description: r.description,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  });
+}
+
 export interface StoredManifest {
   id: string;
   digest: string;
@@ -62,10 +89,14 @@ export class RegistryStore {
   private readonly repositories = new Map<string, { repo: Repository; until: number }>();
 
   /** Reads the repository row (and refreshes the in-process copy findRepositoryCached hands out). */
+  /** One round trip (TenantDb.readTenant): every /v2 request to a repository not cached asks it. */
   async findRepository(orgId: string, name: string): Promise<Repository | null> {
-    const repo = await this.tenant(orgId, (m) =>
-      m.findOne(Repository, { where: { organizationId: orgId, name } }),
+    const rows = await this.db.readTenant<RepositoryRow>(
+      orgId,
+      `SELECT ${REPOSITORY_COLUMNS} FROM repositories WHERE organization_id = $1 AND name = $2`,
+      [orgId, name],
     );
+    const repo = rows[0] ? toRepository(rows[0]) : null;
     if (repo) this.rememberRepository(repo);
     else this.forgetRepository(name);
     return repo;
@@ -106,15 +137,26 @@ export class RegistryStore {
 
   /** Creates the repository on first push (or returns it); concurrent first pushes converge on one row. */
   async ensureRepository(orgId: string, name: string): Promise<Repository> {
-    return this.tenant(orgId, async (m) => {
-      await m.query(
-        `INSERT INTO repositories (organization_id, name) VALUES ($1, $2) ON CONFLICT (organization_id, name) DO NOTHING`,
-        [orgId, name],
-      );
-      const repo = await m.findOneOrFail(Repository, { where: { organizationId: orgId, name } });
+    // One round trip: the new row, or the one already there. A row committed by a concurrent first
+    // push after this statement's snapshot is invisible to its SELECT; the read after it sees it.
+    const { rows } = await this.db.writeTenant<RepositoryRow>(
+      orgId,
+      `WITH created AS (
+         INSERT INTO repositories (organization_id, name) VALUES ($1, $2)
+         ON CONFLICT (organization_id, name) DO NOTHING RETURNING ${REPOSITORY_COLUMNS})
+       SELECT * FROM created
+       UNION ALL SELECT ${REPOSITORY_COLUMNS} FROM repositories WHERE organization_id = $1 AND name = $2
+       LIMIT 1`,
+      [orgId, name],
+    );
+    if (rows[0]) {
+      const repo = toRepository(rows[0]);
       this.rememberRepository(repo);
       return repo;
-    });
+    }
+    const repo = await this.findRepository(orgId, name);
+    if (!repo) throw new Error(`repository ${name} vanished while it was created`);
+    return repo;
   }
 
   async createRepository(
@@ -147,33 +189,32 @@ export class RegistryStore {
   }
 
   async linkBlob(orgId: string, repositoryId: string, digest: string): Promise<void> {
-    await this.tenant(orgId, (m) =>
-      m.query(
-        `INSERT INTO repository_blobs (repository_id, digest, organization_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [repositoryId, digest, orgId],
-      ),
+    await this.db.writeTenant(
+      orgId,
+      `INSERT INTO repository_blobs (repository_id, digest, organization_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [repositoryId, digest, orgId],
     );
   }
 
   async unlinkBlob(orgId: string, repositoryId: string, digest: string): Promise<boolean> {
-    return this.tenant(orgId, async (m) => {
-      const [, count] = await m.query<[unknown, number]>(
-        `DELETE FROM repository_blobs WHERE organization_id = $1 AND repository_id = $2 AND digest = $3`,
-        [orgId, repositoryId, digest],
-      );
-      return count > 0;
-    });
+    const { rowCount } = await this.db.writeTenant(
+      orgId,
+      `DELETE FROM repository_blobs WHERE organization_id = $1 AND repository_id = $2 AND digest = $3`,
+      [orgId, repositoryId, digest],
+    );
+    return rowCount > 0;
   }
 
   // ---- uploads ----
 
   /**
    * Finishes an upload in one transaction: records the blob, links it to the repository and closes
-   * the session. `recorded` runs inside the transaction when this call created the blob row (a new
-   * blob, or bytes whose row had gone), so the caller can make sure the bytes are stored before the
-   * row becomes visible. With `revive` (the bytes were found in storage, not published by this
-   * upload) it first takes the digest's lock, which the collector's sweep of objects without a row
-   * holds too, so that sweep cannot remove the bytes while their row is on its way.
+   * the session. Bytes this upload published (`revive` false) are stored before the row: the three
+   * changes are one statement, one round trip. With `revive` (the bytes were found in storage, not
+   * published by this upload) it takes the digest's lock when it creates the row, which the
+   * collector's sweep of objects without a row holds too, so that sweep cannot remove the bytes
+   * while their row is on its way; `recorded` then runs inside the transaction, so the caller can
+   * make sure the bytes are still stored before the row becomes visible.
    */
   async completeUpload(
     orgId: string,
@@ -182,13 +223,26 @@ export class RegistryStore {
     blob: { digest: string; size: number; revive: boolean },
     recorded: () => Promise<void>,
   ): Promise<void> {
+    if (!blob.revive) {
+      // The blob row (if new) is visible to the link's foreign key: a statement's CTEs run before
+      // its constraints are checked.
+      await this.db.writeTenant(
+        orgId,
+        `WITH recorded AS (
+           INSERT INTO blobs (digest, size, storage_key) VALUES ($2, $5, $2) ON CONFLICT (digest) DO NOTHING),
+         closed AS (DELETE FROM upload_sessions WHERE organization_id = $3 AND id = $4)
+         INSERT INTO repository_blobs (repository_id, digest, organization_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [repositoryId, blob.digest, orgId, uploadId, blob.size],
+      );
+      return;
+    }
     await this.tenant(orgId, async (m) => {
       const inserted: unknown[] = await m.query(
         `INSERT INTO blobs (digest, size, storage_key) VALUES ($1, $2, $1) ON CONFLICT (digest) DO NOTHING RETURNING digest`,
         [blob.digest, blob.size],
       );
       if (inserted.length) {
-        if (blob.revive) await lockDigest(m, blob.digest);
+        await lockDigest(m, blob.digest);
         await recorded();
       }
       await m.query(
@@ -200,12 +254,10 @@ export class RegistryStore {
   }
 
   async createUpload(orgId: string, repositoryId: string, id: string): Promise<void> {
-    await this.tenant(orgId, (m) =>
-      m.query(`INSERT INTO upload_sessions (id, organization_id, repository_id) VALUES ($1, $2, $3)`, [
-        id,
-        orgId,
-        repositoryId,
-      ]),
+    await this.db.writeTenant(
+      orgId,
+      `INSERT INTO upload_sessions (id, organization_id, repository_id) VALUES ($1, $2, $3)`,
+      [id, orgId, repositoryId],
     );
   }
 
@@ -239,23 +291,23 @@ export class RegistryStore {
    * racing PATCHes on one upload (possibly on two replicas) cannot both claim the same range.
    */
   async appendPart(orgId: string, id: string, expectedOffset: number, size: number): Promise<boolean> {
-    return this.tenant(orgId, async (m) => {
-      const [, count] = await m.query<[unknown, number]>(
-        `UPDATE upload_sessions
-            SET uploaded_bytes = uploaded_bytes + $3,
-                parts = parts || jsonb_build_array(jsonb_build_object('offset', $2::bigint, 'size', $3::bigint)),
-                updated_at = now()
-          WHERE organization_id = $4 AND id = $1 AND uploaded_bytes = $2`,
-        [id, expectedOffset, size, orgId],
-      );
-      return count === 1;
-    });
+    const { rowCount } = await this.db.writeTenant(
+      orgId,
+      `UPDATE upload_sessions
+          SET uploaded_bytes = uploaded_bytes + $3,
+              parts = parts || jsonb_build_array(jsonb_build_object('offset', $2::bigint, 'size', $3::bigint)),
+              updated_at = now()
+        WHERE organization_id = $4 AND id = $1 AND uploaded_bytes = $2`,
+      [id, expectedOffset, size, orgId],
+    );
+    return rowCount === 1;
   }
 
   async deleteUpload(orgId: string, id: string): Promise<void> {
-    await this.tenant(orgId, (m) =>
-      m.query(`DELETE FROM upload_sessions WHERE organization_id = $1 AND id = $2`, [orgId, id]),
-    );
+    await this.db.writeTenant(orgId, `DELETE FROM upload_sessions WHERE organization_id = $1 AND id = $2`, [
+      orgId,
+      id,
+    ]);
   }
 
   // ---- manifests ----

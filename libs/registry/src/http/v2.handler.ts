@@ -99,8 +99,13 @@ async function readLimited(req: Request, limit: number): Promise<Buffer> {
 
 /** A write that referenced a repository row that no longer exists (foreign key on repository_id). */
 function isRepositoryGone(e: unknown): boolean {
-  const err = e as { driverError?: { code?: string; constraint?: string } } | null;
-  const d = err?.driverError;
+  // TypeORM wraps the driver's error (withTenant); the one-round-trip writes throw it as is.
+  const err = e as {
+    code?: string;
+    constraint?: string;
+    driverError?: { code?: string; constraint?: string };
+  };
+  const d = err?.driverError ?? err;
   return d?.code === '23503' && (d.constraint ?? '').endsWith('_repository_id_fkey');
 }
 
@@ -140,17 +145,20 @@ export class V2Handler {
           : v;
       res.setHeader(k, value);
     }
-    // Unread request bodies (e.g. a refused blob upload) must not keep the connection busy.
-    if (!req.readableEnded) {
+    // An unread request body (e.g. a refused blob upload) must not keep the connection busy. A
+    // request without one (a HEAD or GET answered 401/404, as every push's blob probes are) keeps
+    // its keep-alive connection.
+    if (hasBody(req) && !req.readableEnded) {
       res.setHeader('Connection', 'close');
       req.resume();
     }
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
+    // HEAD gets the headers GET would (Content-Length included, which keeps the connection
+    // reusable for every client) without the body.
+    const json = JSON.stringify(body);
     res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify(body));
+    res.setHeader('Content-Length', String(Buffer.byteLength(json)));
+    if (req.method === 'HEAD') res.end();
+    else res.end(json);
   }
 
   private async handle(req: Request, res: Response, path: string): Promise<void> {
