@@ -60,8 +60,10 @@ export async function scanImage(
         const stream = await source.openBlob(desc.digest);
         analysis = await analyzeLayer(stream, {
           layerDigest: desc.digest,
-          // A worker thread pays for itself on layers of some size; small ones stay on this thread.
-          offThread: desc.size >= OFF_THREAD_MIN_BYTES,
+          // A worker thread pays for itself on layers of some size; small ones stay on this thread
+          // unless a probe of their first bytes says they inflate to a lot.
+          offThread: desc.size >= OFF_THREAD_MIN_BYTES ? true : 'auto',
+          compressedSize: desc.size,
           ...(options.limits ? { limits: options.limits } : {}),
           ...(verify && expected ? { expectedDiffId: expected } : {}),
           onProgress: (p) =>

@@ -16,7 +16,7 @@ import {
   sha256,
   zstd,
 } from '../__tests__/layers.js';
-import { analyzeLayer } from './analyze-layer.js';
+import { analyzeLayer, expectedUncompressed, OFF_THREAD_AUTO_MIN_UNCOMPRESSED } from './analyze-layer.js';
 
 async function expectCode(p: Promise<unknown>, code: string): Promise<ScanError> {
   try {
@@ -303,6 +303,39 @@ describe('analyzeLayer: on and off the main thread', () => {
       );
       expect(on.sources.find((x) => x.kind === 'dpkg-status')).toBeDefined();
     }
+  });
+
+  it("offThread 'auto' estimates the inflated size from a probe and gives the same analysis", async () => {
+    // 3,000 tiny files: a tar of headers that gzip shrinks about 100:1.
+    const tar = await buildTar(
+      Array.from({ length: 3000 }, (_, i) => ({ name: `d${i % 30}/f${i}`, content: `${i}` })),
+    );
+    const gz = gzip(tar);
+    const ratio = tar.length / gz.length;
+    expect(ratio).toBeGreaterThan(20);
+    // The probe's ratio, scaled to the size the manifest declares.
+    const estimate = expectedUncompressed(gz, 1_000_000);
+    expect(estimate).toBeGreaterThan(1_000_000 * (ratio / 4));
+    expect(expectedUncompressed(gz, 1_000_000 * 10)).toBeGreaterThanOrEqual(OFF_THREAD_AUTO_MIN_UNCOMPRESSED);
+    // Incompressible bytes estimate about their own size; a corrupt stream estimates nothing.
+    const noise = gzipSync(Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 251)), {
+      level: 0,
+    });
+    expect(expectedUncompressed(noise, noise.length)).toBeLessThan(noise.length * 1.1);
+    expect(expectedUncompressed(Buffer.concat([gz.subarray(0, 10), Buffer.alloc(5000, 0xff)]), 1e9)).toBe(0);
+
+    const auto = await analyzeLayer(chunked(gz, 4096), { offThread: 'auto', compressedSize: gz.length * 20 });
+    const main = await analyzeLayer(chunked(gz, 4096), { offThread: false });
+    expect(sha256(JSON.stringify(auto))).toBe(sha256(JSON.stringify(main)));
+    expect(auto.files).toHaveLength(3000);
+    expect(auto.diffId).toBe(`sha256:${sha256(tar)}`);
+    // A truncated blob fails the same way whichever path the probe picks.
+    const cut = gz.subarray(0, Math.floor(gz.length / 2));
+    await expectCode(
+      analyzeBuffer(cut, { offThread: 'auto', compressedSize: gz.length * 20 }),
+      'LAYER_CORRUPT',
+    );
+    await expectCode(analyzeBuffer(cut, { offThread: 'auto', compressedSize: 10 }), 'LAYER_CORRUPT');
   });
 
   it('gives the same error codes on the main thread', async () => {

@@ -1,6 +1,7 @@
 import { createHash, hash as oneShotHash, type Hash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { classifyPath, isArchiveKind, runDetector, type DetectorKind } from '../detectors/index.js';
 import { goComponents } from '../detectors/go.js';
 import { ScanError } from '../errors.js';
@@ -39,9 +40,41 @@ export interface AnalyzeLayerOptions {
   /**
    * Decompress and compute the DiffID on a worker thread (gzip and plain tar layers; default
    * true). The result is the same either way; off the main thread a large layer costs the main
-   * thread about a third less and overlaps with the analysis.
+   * thread about a third less and overlaps with the analysis. 'auto' decides from the layer's
+   * expected uncompressed size: `compressedSize` times the ratio of a small gzip probe of its
+   * first bytes, so a small blob that inflates to a lot (100,000 tiny files compress 100:1)
+   * still gets the worker and a small blob that stays small does not pay for one.
    */
-  offThread?: boolean;
+  offThread?: boolean | 'auto';
+  /** The blob's size from the manifest, for offThread: 'auto'. */
+  compressedSize?: number;
+}
+
+/** Compressed bytes the 'auto' probe inflates (on this thread, at most PROBE_OUTPUT_BYTES out). */
+const PROBE_INPUT_BYTES = 32 * 1024;
+const PROBE_OUTPUT_BYTES = 2 * 1024 * 1024;
+/** Expected uncompressed size from which offThread: 'auto' starts the worker. */
+export const OFF_THREAD_AUTO_MIN_UNCOMPRESSED = 24 * 1024 * 1024;
+
+/**
+ * Expected uncompressed size of a gzip layer: its compressed size times the ratio of inflating
+ * its first bytes. A probe that is cut off by the output cap counts as that cap; one that fails
+ * (corrupt data) gives 0, and the normal path then reports the error.
+ */
+export function expectedUncompressed(head: Buffer, compressedSize: number): number {
+  const probe = head.subarray(0, PROBE_INPUT_BYTES);
+  let out: number;
+  try {
+    out = gunzipSync(probe, {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: PROBE_OUTPUT_BYTES,
+    }).length;
+  } catch (e) {
+    // By code, not instanceof: the RangeError comes from Node's own realm.
+    if ((e as { code?: unknown }).code !== 'ERR_BUFFER_TOO_LARGE') return 0;
+    out = PROBE_OUTPUT_BYTES;
+  }
+  return (out / probe.length) * compressedSize;
 }
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -144,7 +177,30 @@ export async function analyzeLayer(
     });
   }
   const compression = sniffCompression(Buffer.concat(headChunks));
-  const offThread = (options.offThread ?? true) && compression !== 'zstd';
+  let offThread = (options.offThread ?? true) !== false && compression !== 'zstd';
+  if (offThread && options.offThread === 'auto') {
+    offThread = false;
+    if (compression === 'gzip' && options.compressedSize !== undefined) {
+      try {
+        while (!done && headLen < PROBE_INPUT_BYTES) {
+          const r = await iterator.next();
+          if (r.done) {
+            done = true;
+            break;
+          }
+          const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+          headChunks.push(c);
+          headLen += c.length;
+        }
+      } catch (err) {
+        throw new ScanError('LAYER_CORRUPT', `cannot read blob: ${(err as Error).message}`, digest, {
+          cause: err,
+        });
+      }
+      const head = headChunks.length === 1 ? headChunks[0] : Buffer.concat(headChunks);
+      offThread = expectedUncompressed(head, options.compressedSize) >= OFF_THREAD_AUTO_MIN_UNCOMPRESSED;
+    }
+  }
   // Off-thread chunks are views of a ring that is reused one chunk later: whatever outlives
   // the next chunk (buffered metadata files, ELF heads, Go binaries) keeps a copy.
   const keep = offThread ? (b: Buffer) => Buffer.from(b) : (b: Buffer) => b;
