@@ -56,6 +56,9 @@ export async function launchPortalBrowser(
     baseURL,
     viewport,
     acceptDownloads: true,
+    // Material turns its animations off for users who ask for reduced motion, so a screenshot or an
+    // axe run never catches a tab body half-way through its slide (settle() waits for the rest).
+    reducedMotion: 'reduce',
   });
   const pageErrors: string[] = [];
   const page = context.pages()[0] ?? (await context.newPage());
@@ -76,13 +79,35 @@ export async function launchPortalBrowser(
   };
 }
 
+/**
+ * Waits until no finite animation or transition runs (a progress bar's endless one is left alone),
+ * then for two frames, so what is captured or checked is the page at rest. Capped at 3 s.
+ */
+export async function settle(page: Page): Promise<void> {
+  // A string, so this file type-checks without the DOM lib (the root tsconfig targets Node).
+  await page.evaluate(`(async () => {
+    const running = document
+      .getAnimations()
+      .filter((a) => a.playState === 'running' && a.effect && a.effect.getComputedTiming().iterations !== Infinity);
+    await Promise.race([
+      Promise.all(running.map((a) => a.finished.catch(() => undefined))),
+      new Promise((r) => setTimeout(r, 3000)),
+    ]);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  })()`);
+}
+
 let shot = 0;
-/** A numbered full-page screenshot, so the artifacts read in step order. */
+/**
+ * A numbered full-page screenshot, so the artifacts read in step order. The document is what
+ * scrolls in the portal (shell.scss), so `fullPage` holds everything below the fold too.
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
   // The first screenshot of a run clears the previous run's, so the folder is one run in order.
   if (shot === 0) rmSync(ARTIFACTS_DIR, { recursive: true, force: true });
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = join(ARTIFACTS_DIR, `${String(++shot).padStart(2, '0')}-${name}.png`);
+  await settle(page);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
@@ -100,6 +125,7 @@ let axeSource: string | undefined;
 /** Runs axe-core in the page; returns the serious and critical violations. */
 export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
   axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await settle(page);
   await page.addScriptTag({ content: axeSource });
   // A string, so this file type-checks without the DOM lib (the root tsconfig targets Node).
   const violations = await page.evaluate<AxeViolation[]>(

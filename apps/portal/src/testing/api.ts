@@ -18,6 +18,7 @@ import type {
   Repository,
   ScanResult,
   SeverityCounts,
+  Tag,
   Vulnerability,
 } from '../app/repos/repo-types.js';
 
@@ -100,6 +101,20 @@ export function repository(level: RepoLevel | null, over: Partial<Repository> = 
     level,
     createdAt: NOW,
     updatedAt: NOW,
+    ...over,
+  };
+}
+
+/** `GET …/tags/{tag}`: an image tag whose config says linux/amd64. */
+export function tag(over: Partial<Tag> = {}): Tag {
+  return {
+    name: 'v1',
+    digest: `sha256:${'ab'.repeat(32)}`,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    totalSize: 12_345_678,
+    platforms: [{ os: 'linux', architecture: 'amd64' }],
+    pushedAt: NOW,
+    pushedBy: 'ci@acme',
     ...over,
   };
 }

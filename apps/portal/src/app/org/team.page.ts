@@ -13,6 +13,7 @@ import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
+import { MatPaginatorModule } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
@@ -26,6 +27,7 @@ import { Permission, orgCan } from '../core/permissions.js';
 import { SessionService } from '../core/session.service.js';
 import { ErrorBanner } from '../shared/error-banner.js';
 import { GrantsEditor } from '../shared/grants-editor.js';
+import { PagedList } from '../shared/paged.js';
 import { Loadable } from '../shared/state.js';
 
 interface TeamDetail extends Team {
@@ -44,6 +46,7 @@ interface TeamDetail extends Team {
     MatInputModule,
     MatSelectModule,
     MatTableModule,
+    MatPaginatorModule,
     MatProgressBarModule,
     ErrorBanner,
     GrantsEditor,
@@ -62,10 +65,17 @@ export class TeamPage {
   );
   protected readonly base = computed(() => `${API}/orgs/${seg(this.org())}/teams/${seg(this.team())}`);
   protected readonly detail = new Loadable<TeamDetail>();
-  protected readonly members = new Loadable<TeamMember[]>();
+  /**
+   * The team's members, a page at a time. The API answers them inside the team (`GET …/teams/{team}`),
+   * all at once, so PagedList pages that array here (a bare array is sliced locally).
+   */
+  protected readonly members = new PagedList<TeamMember>(() =>
+    Promise.resolve(this.detail.value()?.members ?? []),
+  );
   protected readonly orgMembers = signal<Member[]>([]);
+  protected readonly orgMembersError = signal<string | undefined>(undefined);
   protected readonly candidates = computed(() => {
-    const inTeam = new Set((this.members.value() ?? []).map((m) => m.userId));
+    const inTeam = new Set((this.detail.value()?.members ?? []).map((m) => m.userId));
     return this.orgMembers().filter((m) => !inTeam.has(m.userId));
   });
   protected readonly emailOf = computed(() => new Map(this.orgMembers().map((m) => [m.userId, m.email])));
@@ -83,19 +93,20 @@ export class TeamPage {
 
   private async load(): Promise<void> {
     const team = await this.detail.run(() => firstValueFrom(this.http.get<TeamDetail>(this.base())));
-    this.newName.set(team?.name ?? '');
-    await this.members.run(async () => {
-      if (team?.members) return team.members;
-      return toPage<TeamMember>(await firstValueFrom(this.http.get<unknown>(`${this.base()}/members`))).items;
-    });
+    if (!team) return;
+    this.newName.set(team.name);
+    await this.members.reload();
     if (this.canManage()) {
+      // The "Add a member" choices: the organization's members (the API's largest page).
       try {
         const page = await firstValueFrom(
           this.http.get<unknown>(`${API}/orgs/${seg(this.org())}/members`, { params: { limit: '1000' } }),
         );
         this.orgMembers.set(toPage<Member>(page).items);
-      } catch {
+        this.orgMembersError.set(undefined);
+      } catch (e) {
         this.orgMembers.set([]);
+        this.orgMembersError.set(toApiError(e).message);
       }
     }
   }

@@ -126,6 +126,18 @@ describe('Components view', () => {
     expect(names()).toHaveLength(5);
   });
 
+  it('reads the page again, filters kept, when the scan result changes (a re-scan)', async () => {
+    const fixable = await loader.getHarness(MatCheckboxHarness.with({ label: 'Fixable only' }));
+    await fixable.check();
+    answer();
+    await render();
+    fixture.componentRef.setInput('revision', 'rescanned');
+    fixture.detectChanges();
+    expect(answer()).toEqual({ limit: '50', offset: '0', fixable: 'true' });
+    await render();
+    expect(names()).toEqual(['openssl', 'curl', 'lodash']);
+  });
+
   it('filters by type', async () => {
     const type = await loader.getHarness(MatSelectHarness.with({ selector: '[name="type"]' }));
     await type.open();

@@ -62,6 +62,11 @@ export class ComponentsView {
   readonly url = input.required<string>();
   /** Preset search, e.g. from the Layers view. */
   readonly search = input('');
+  /**
+   * Changes when the tag's scan result does (tag.page's `scanRevision`): the page shown is read
+   * again with the filters and page kept, so a re-scan never leaves the previous findings on screen.
+   */
+  readonly revision = input('');
 
   protected readonly severities = SEVERITIES;
   protected readonly selectedSeverities = signal<Severity[]>([]);
@@ -89,11 +94,19 @@ export class ComponentsView {
   protected readonly sev = normalizeSeverity;
 
   constructor() {
+    let last: { url: string; search: string; revision: string } | undefined;
     effect(() => {
-      this.url();
-      const preset = this.search();
+      const next = { url: this.url(), search: this.search(), revision: this.revision() };
       untracked(() => {
-        this.query.set(preset);
+        const newResult =
+          last?.url === next.url && last.search === next.search && last.revision !== next.revision;
+        last = next;
+        // A new result of the same tag: the same filters and page, read again.
+        if (newResult) {
+          void this.list.reload();
+          return;
+        }
+        this.query.set(next.search);
         this.list.pageSize.set(50);
         void this.list.first();
       });

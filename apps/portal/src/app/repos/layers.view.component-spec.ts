@@ -101,6 +101,27 @@ describe('Layers view', () => {
     expect(text(detail())).toContain('This layer was not scanned: the layer is larger than the limit');
   });
 
+  it('reads the layers again when the scan result changes, keeping the selected layer', async () => {
+    select(0);
+    fixture.componentRef.setInput('revision', 'rescanned');
+    fixture.detectChanges();
+    const rescanned: LayersResponse = {
+      ...LAYERS,
+      layers: LAYERS.layers.map((l) =>
+        l.index === 0 ? { ...l, components: [...l.components, layerComponent('zlib1g', { high: 1 })] } : l,
+      ),
+    };
+    api.answer('GET', `${TAG}/layers`, rescanned);
+    await settle();
+    fixture.detectChanges();
+    expect(layerButtons()[0].getAttribute('aria-pressed')).toBe('true');
+    expect(introduced()).toEqual([
+      'zlib1g 1.0 (show in Components)',
+      'libc6 1.0 (show in Components)',
+      'wget 1.0 (show in Components)',
+    ]);
+  });
+
   it('selecting a component asks for it in the Components view', () => {
     const openssl = detail().querySelector<HTMLButtonElement>('ul.comp-list button')!;
     openssl.click();

@@ -176,6 +176,11 @@ export class LayersView {
   private readonly http = inject(HttpClient);
   /** The tag's URL; the view reads `<url>/layers`. */
   readonly url = input.required<string>();
+  /**
+   * Changes when the tag's scan result does (tag.page's `scanRevision`): the layers are read again,
+   * so a re-scan or a re-evaluation never leaves the previous result on screen.
+   */
+  readonly revision = input('');
   readonly openComponent = output<string>();
 
   protected readonly layers = new Loadable<LayerRow[]>();
@@ -192,15 +197,24 @@ export class LayersView {
   constructor() {
     effect(() => {
       const url = this.url();
+      this.revision();
       untracked(() => void this.load(url));
     });
   }
 
+  private loadedUrl: string | undefined;
+
   private async load(url: string): Promise<void> {
+    // A newer result of the same tag keeps the layer the user is looking at, if it is still there.
+    const keep = url === this.loadedUrl ? this.selected() : undefined;
     const rows = await this.layers.run(async () =>
       layerRows(await firstValueFrom(this.http.get<LayersResponse>(`${url}/layers`))),
     );
-    if (rows) this.selected.set(defaultLayer(rows, (c) => layerComponentCounts(c).total));
+    if (!rows) return;
+    this.loadedUrl = url;
+    this.selected.set(
+      rows.some((l) => l.index === keep) ? keep : defaultLayer(rows, (c) => layerComponentCounts(c).total),
+    );
   }
 
   protected layerVulns(l: LayerRow): number {

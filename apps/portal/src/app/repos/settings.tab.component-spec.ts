@@ -5,6 +5,7 @@ import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import type { HarnessLoader } from '@angular/cdk/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatInputHarness } from '@angular/material/input/testing';
+import { MatPaginatorHarness } from '@angular/material/paginator/testing';
 import { MatRadioButtonHarness } from '@angular/material/radio/testing';
 import { Router } from '@angular/router';
 import type { OrgRole, RepoLevel } from '@drydock/contracts';
@@ -116,6 +117,47 @@ describe('Repository settings tab', () => {
         'backend: write Remove',
         'ops: read (through acme/) Remove',
       ]);
+    });
+
+    it('pages the teams with the API, each with its access or "no access"', async () => {
+      await open('owner', null);
+      const first = api.answer('GET', TEAMS, {
+        items: [{ id: 't1', name: 'backend', createdAt: '2026-11-01T00:00:00Z' }],
+        total: 21,
+        limit: 20,
+        offset: 0,
+      });
+      expect(first.request.params.get('limit')).toBe('20');
+      expect(first.request.params.get('offset')).toBe('0');
+      await settle();
+      api.answer('GET', `${TEAMS}/t1/grants`, [{ target: 'acme/other', level: 'read' }]);
+      await settle();
+      fixture.detectChanges();
+      expect([...el.querySelectorAll('.team-list li')].map((li) => text(li))).toEqual(['backend: no access']);
+
+      const paginator = await loader.getHarness(MatPaginatorHarness);
+      expect(await paginator.getRangeLabel()).toBe('1 – 20 of 21');
+      await paginator.goToNextPage();
+      const second = api.answer('GET', TEAMS, {
+        items: [{ id: 't21', name: 'qa', createdAt: '2026-11-01T00:00:00Z' }],
+        total: 21,
+        limit: 20,
+        offset: 20,
+      });
+      expect(second.request.params.get('offset')).toBe('20');
+      await settle();
+      api.answer('GET', `${TEAMS}/t21/grants`, [{ target: 'acme/api', level: 'admin' }]);
+      await settle();
+      fixture.detectChanges();
+      expect([...el.querySelectorAll('.team-list li')].map((li) => text(li))).toEqual(['qa: admin Remove']);
+    });
+
+    it('says why when the teams cannot be loaded', async () => {
+      await open('owner', null);
+      api.fail('GET', TEAMS, 503, 'Service Unavailable', 'The database is not reachable.');
+      await settle();
+      fixture.detectChanges();
+      expect(text(el.querySelector('[role="alert"]'))).toContain('The database is not reachable.');
     });
 
     it('organization admins get the same, without a grant on the repository', async () => {

@@ -12,6 +12,7 @@ import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
+import { MatPaginatorModule } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
 import { MatSelectModule } from '@angular/material/select';
@@ -19,12 +20,13 @@ import { MatTableModule } from '@angular/material/table';
 import { Router } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 import { toApiError } from '../core/api-error.js';
-import type { Grant, GrantLevel, Team } from '../core/api-types.js';
+import type { Grant, GrantLevel, Page, Team } from '../core/api-types.js';
 import { API, seg } from '../core/api-url.js';
 import { toPage } from '../core/pagination.js';
 import { repoSettingsAccess } from '../core/permissions.js';
 import { ErrorBanner } from '../shared/error-banner.js';
 import { GRANT_LEVELS, grantCovers } from '../shared/grants.js';
+import { PagedList } from '../shared/paged.js';
 import { RepoStore } from './repo-store.js';
 import type { Repository, ScanMode, Visibility } from './repo-types.js';
 
@@ -45,6 +47,7 @@ interface TeamAccess {
     MatRadioModule,
     MatSelectModule,
     MatTableModule,
+    MatPaginatorModule,
     MatProgressBarModule,
     ErrorBanner,
   ],
@@ -59,8 +62,8 @@ export class SettingsTab {
 
   protected readonly scanMode = signal<ScanMode>('on_push');
   protected readonly visibility = signal<Visibility>('private');
-  protected readonly teams = signal<TeamAccess[]>([]);
-  protected readonly teamsLoading = signal(false);
+  /** The organization's teams a page at a time (the API pages them), each with its access here. */
+  protected readonly teams = new PagedList<TeamAccess>((params) => this.teamPage(params));
   protected readonly newTeam = signal('');
   protected readonly newLevel = signal<GrantLevel>('read');
   protected readonly confirmName = signal('');
@@ -75,7 +78,7 @@ export class SettingsTab {
       untracked(() => {
         this.scanMode.set(r.scanMode);
         this.visibility.set(r.visibility);
-        if (this.access().canManagePermissions) void this.loadTeams(r);
+        if (this.access().canManagePermissions) void this.teams.reload();
       });
     });
   }
@@ -84,27 +87,19 @@ export class SettingsTab {
     return `${API}/orgs/${seg(this.store.org())}/teams`;
   }
 
-  /** Which teams reach this repository, directly or through a namespace prefix. */
-  private async loadTeams(repo: Repository): Promise<void> {
-    this.teamsLoading.set(true);
-    try {
-      const teams = toPage<Team>(
-        await firstValueFrom(this.http.get<unknown>(this.teamsUrl(), { params: { limit: '1000' } })),
-      ).items;
-      const withGrants = await Promise.all(
-        teams.map(async (team) => {
-          const grants = toPage<Grant>(
-            await firstValueFrom(this.http.get<unknown>(`${this.teamsUrl()}/${seg(team.id)}/grants`)),
-          ).items.filter((g) => grantCovers(g, repo.name));
-          return { team, grants };
-        }),
-      );
-      this.teams.set(withGrants);
-    } catch (e) {
-      this.error.set(toApiError(e).message);
-    } finally {
-      this.teamsLoading.set(false);
-    }
+  /** A page of teams and how each reaches this repository: directly, through a prefix, or not. */
+  private async teamPage(params: Record<string, string>): Promise<Page<TeamAccess>> {
+    const name = this.store.repo.value()?.name ?? '';
+    const page = toPage<Team>(await firstValueFrom(this.http.get<unknown>(this.teamsUrl(), { params })));
+    const items = await Promise.all(
+      page.items.map(async (team) => {
+        const grants = toPage<Grant>(
+          await firstValueFrom(this.http.get<unknown>(`${this.teamsUrl()}/${seg(team.id)}/grants`)),
+        ).items.filter((g) => grantCovers(g, name));
+        return { team, grants };
+      }),
+    );
+    return { ...page, items };
   }
 
   protected async save(
@@ -164,8 +159,7 @@ export class SettingsTab {
     this.error.set(undefined);
     try {
       await call();
-      const r = this.store.repo.value();
-      if (r) await this.loadTeams(r);
+      await this.teams.reload();
     } catch (e) {
       this.error.set(toApiError(e).message);
     }

@@ -6,12 +6,15 @@ import {
   apiProviders,
   byTestId,
   counts,
+  layer,
+  layerComponent,
   repository,
   scan,
   settle,
+  tag,
   text,
 } from '../../testing/api.js';
-import type { ScanProgress, ScanResult } from './repo-types.js';
+import type { LayersResponse, ScanProgress, ScanResult, Tag } from './repo-types.js';
 import { TagPage } from './tag.page.js';
 
 const REPO = '/api/v1/orgs/acme/repositories/api';
@@ -37,8 +40,16 @@ describe('Tag details page', () => {
     jest.useRealTimers();
   });
 
-  /** Opens acme/api:v1 as `role` of acme with `level` on the repository; the scan answers `result`. */
-  async function open(role: OrgRole, level: RepoLevel | null, result: ScanResult | Problem): Promise<void> {
+  /**
+   * Opens acme/api:v1 as `role` of acme with `level` on the repository; the scan answers `result`,
+   * `GET …/tags/v1` answers `meta`.
+   */
+  async function open(
+    role: OrgRole,
+    level: RepoLevel | null,
+    result: ScanResult | Problem,
+    meta: Tag | Problem = tag(),
+  ): Promise<void> {
     await api.signIn('acme', role);
     fixture = TestBed.createComponent(TagPage);
     fixture.componentRef.setInput('org', 'acme');
@@ -47,7 +58,8 @@ describe('Tag details page', () => {
     el = fixture.nativeElement as HTMLElement;
     fixture.detectChanges();
     api.answer('GET', REPO, repository(level));
-    api.answer('GET', `${REPO}/tags`, { items: [], total: 0, limit: 1000, offset: 0 });
+    if ('title' in meta) api.fail('GET', TAG, meta.status, meta.title, meta.detail);
+    else api.answer('GET', TAG, meta);
     if ('title' in result) api.fail('GET', `${TAG}/scan`, result.status, result.title, result.detail);
     else api.answer('GET', `${TAG}/scan`, result);
     await render();
@@ -100,6 +112,31 @@ describe('Tag details page', () => {
     });
   });
 
+  describe('image details', () => {
+    it('shows the platform that GET …/tags/{tag} read from the image config', async () => {
+      await open(
+        'member',
+        'read',
+        NOT_SCANNED,
+        tag({ platforms: [{ os: 'linux', architecture: 'arm64', variant: 'v8' }] }),
+      );
+      expect(text(byTestId(el, 'tag-platform')[0])).toBe('linux/arm64/v8');
+      expect(text(el.querySelector('.meta'))).toContain('ci@acme');
+    });
+
+    it('says why when the tag cannot be read', async () => {
+      await open('member', 'read', NOT_SCANNED, {
+        status: 404,
+        title: 'Not Found',
+        detail: 'No tag v1 in acme/api.',
+      });
+      const alert = [...el.querySelectorAll('[role="alert"]')].map(text).join(' | ');
+      expect(alert).toContain('Could not load the image details');
+      expect(alert).toContain('No tag v1 in acme/api.');
+      expect(text(byTestId(el, 'tag-platform')[0])).toBe('—');
+    });
+  });
+
   describe('scan progress', () => {
     const at = (layersDone: number, bytesRead: number): ScanProgress => ({
       layersDone,
@@ -147,6 +184,41 @@ describe('Tag details page', () => {
       api.answer('GET', `${TAG}/layers`, { digest: 'sha256:x', layers: [] });
       jest.advanceTimersByTime(10_000);
       expect(api.pending(`${TAG}/scan`)).toHaveLength(0);
+    });
+
+    it("a re-scan's result replaces the Layers view's without a reload", async () => {
+      jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+      const layers = (name: string): LayersResponse => ({
+        digest: 'sha256:x',
+        layers: [layer(0, 'ADD rootfs.tar /', { components: [layerComponent(name, { high: 1 })] })],
+      });
+      const detail = () => text(byTestId(el, 'layer-detail')[0]);
+      await open('member', 'write', scan({ counts: counts({ high: 1 }) }));
+      api.answer('GET', `${TAG}/layers`, layers('openssl'));
+      await render();
+      expect(detail()).toContain('openssl');
+
+      scanButton()!.click();
+      api.answer('POST', `${TAG}/scan`, { status: 'queued' }, { status: 202 });
+      await settle();
+      // While it runs the previous result stays; nothing is read again.
+      api.answer('GET', `${TAG}/scan`, scan({ status: 'scanning', progress: at(1, 250) }));
+      await render();
+      expect(api.pending(`${TAG}/layers`)).toHaveLength(0);
+      expect(detail()).toContain('openssl');
+
+      jest.advanceTimersByTime(1000);
+      const later = '2026-12-01T08:00:00.000Z';
+      api.answer(
+        'GET',
+        `${TAG}/scan`,
+        scan({ scannedAt: later, evaluatedAt: later, counts: counts({ low: 1 }) }),
+      );
+      await render();
+      api.answer('GET', `${TAG}/layers`, layers('zlib1g'));
+      await render();
+      expect(detail()).toContain('zlib1g');
+      expect(detail()).not.toContain('openssl');
     });
 
     it('a scan already running when the page opens shows its progress', async () => {

@@ -18,7 +18,6 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { Router, RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 import { type ApiError, toApiError } from '../core/api-error.js';
-import { toPage } from '../core/pagination.js';
 import { scanAction } from '../core/permissions.js';
 import { CopyButton } from '../shared/copy-button.js';
 import { formatBytes, formatDate } from '../shared/dates.js';
@@ -74,6 +73,7 @@ export class TagPage {
 
   protected readonly url = computed(() => tagUrl(this.org(), this.repo(), this.tag()));
   protected readonly meta = signal<Tag | undefined>(undefined);
+  protected readonly metaError = signal<string | undefined>(undefined);
   protected readonly scan = signal<ScanResult | undefined>(undefined);
   protected readonly scanError = signal<ApiError | undefined>(undefined);
   protected readonly loading = signal(true);
@@ -99,6 +99,15 @@ export class TagPage {
   );
   protected readonly hasResults = computed(() => this.status() === 'completed' || !!this.scan()?.scannedAt);
   protected readonly platformScans = computed<PlatformScan[]>(() => this.scan()?.platforms ?? []);
+  /**
+   * Which result the Layers and Components views show: when a re-scan or a re-evaluation lands
+   * (polled, no reload), this changes and they read theirs again.
+   */
+  protected readonly scanRevision = computed(() => {
+    // A running re-scan keeps the previous times, so the views keep the previous result until then.
+    const s = this.scan();
+    return s ? `${s.digest}|${s.scannedAt ?? ''}|${s.evaluatedAt ?? ''}|${s.dbVersion ?? ''}` : '';
+  });
   protected readonly tabIndex = computed(() => (this.view() === 'components' ? 1 : 0));
   protected readonly componentSearch = signal('');
 
@@ -142,17 +151,17 @@ export class TagPage {
     this.loading.set(false);
   }
 
-  /** The tag list carries size, platforms and pushed by/at even when scanning is not licensed. */
+  /**
+   * `GET …/tags/{tag}`: size, pushed by/at and the platforms (an image's from its config), there
+   * even when scanning is not licensed.
+   */
   private async loadMeta(): Promise<void> {
     try {
-      const page = toPage<Tag>(
-        await firstValueFrom(
-          this.http.get<unknown>(`${this.store.url()}/tags`, { params: { limit: '1000' } }),
-        ),
-      );
-      this.meta.set(page.items.find((t) => t.name === this.tag()));
-    } catch {
+      this.meta.set(await firstValueFrom(this.http.get<Tag>(this.url())));
+      this.metaError.set(undefined);
+    } catch (e) {
       this.meta.set(undefined);
+      this.metaError.set(toApiError(e).message);
     }
   }
 

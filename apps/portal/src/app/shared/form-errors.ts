@@ -40,6 +40,14 @@ export function controlMessage(control: AbstractControl | null, label: string): 
     const { requiredLength } = e['maxlength'] as { requiredLength: number };
     return `${label} can have at most ${requiredLength} characters.`;
   }
+  if (e['min']) {
+    const { min } = e['min'] as { min: number };
+    return `${label} must be at least ${min}.`;
+  }
+  if (e['max']) {
+    const { max } = e['max'] as { max: number };
+    return `${label} can be at most ${max}.`;
+  }
   if (e['pattern']) return `${label} has an invalid format.`;
   if (typeof e['invalid'] === 'string') return e['invalid'];
   return `${label} is not valid.`;

@@ -4,6 +4,7 @@ import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
+import { MatPaginatorModule } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
@@ -26,6 +27,7 @@ import { PagedList } from './paged.js';
     MatInputModule,
     MatSelectModule,
     MatTableModule,
+    MatPaginatorModule,
     MatProgressBarModule,
     ErrorBanner,
   ],
@@ -114,6 +116,16 @@ import { PagedList } from './paged.js';
         </table>
       </div>
     }
+    @if (list.total() > list.pageSize() || list.pageIndex() > 0) {
+      <mat-paginator
+        [length]="list.total()"
+        [pageIndex]="list.pageIndex()"
+        [pageSize]="list.pageSize()"
+        [pageSizeOptions]="[10, 20, 50, 100]"
+        (page)="list.page($event)"
+        aria-label="Grant pages"
+      />
+    }
   `,
   styles: `
     .level-select {
@@ -124,7 +136,10 @@ import { PagedList } from './paged.js';
 })
 export class GrantsEditor implements OnInit {
   private readonly http = inject(HttpClient);
-  /** The grants collection, e.g. `/api/v1/orgs/acme/teams/42/grants`. */
+  /**
+   * The grants collection, e.g. `/api/v1/orgs/acme/teams/42/grants`. The list sends `limit`/`offset`;
+   * while the API answers every grant at once, PagedList pages them here.
+   */
   readonly url = input.required<string>();
   readonly org = input.required<string>();
   readonly editable = input(true);
@@ -144,7 +159,6 @@ export class GrantsEditor implements OnInit {
   protected readonly describe = describeTarget;
 
   ngOnInit(): void {
-    this.list.pageSize.set(100);
     void this.list.reload();
   }
 

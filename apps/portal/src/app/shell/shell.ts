@@ -45,6 +45,13 @@ export class Shell {
       .pipe(map((s) => s.matches)),
     { initialValue: false },
   );
+  /** mat-toolbar is 56px high below 600px, 64px above; the fixed navigation starts below it. */
+  protected readonly toolbarHeight = toSignal(
+    inject(BreakpointObserver)
+      .observe('(max-width: 599px)')
+      .pipe(map((s) => (s.matches ? 56 : 64))),
+    { initialValue: 64 },
+  );
   protected readonly navOpen = signal(false);
 
   protected readonly nav = computed(() =>
