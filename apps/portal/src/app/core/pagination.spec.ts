@@ -25,5 +25,12 @@ describe('pagination', () => {
     });
     const one = { items: [1, 2], total: 50 };
     expect(clientSlice(one, { pageIndex: 1, pageSize: 20 })).toBe(one);
+    // A second page asked of an unpaged list of 20: nothing is on it (the list then steps back).
+    const twenty = { items: Array.from({ length: 20 }, (_, i) => i), total: 20 };
+    expect(clientSlice(twenty, { pageIndex: 1, pageSize: 20 })).toEqual({ items: [], total: 20 });
+    expect(clientSlice(twenty, { pageIndex: 0, pageSize: 20 })).toBe(twenty);
+    // A paging API's later page: kept as it is.
+    const last = { items: [20, 21], total: 22 };
+    expect(clientSlice(last, { pageIndex: 1, pageSize: 20 })).toBe(last);
   });
 });

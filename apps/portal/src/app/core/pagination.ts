@@ -39,11 +39,13 @@ export function pageParams(
 
 /**
  * When the API ignores the paging parameters and returns everything, slice locally so every list
- * still paginates.
+ * still paginates. "Everything" is more than a page, or, for a later page, as many rows as the total
+ * (a paging API answers a later page with fewer).
  */
 export function clientSlice<T>(page: Page<T>, state: PageState): Page<T> {
-  if (page.items.length <= state.pageSize) return page;
   const start = state.pageIndex * state.pageSize;
+  const everything = page.items.length > state.pageSize || (start > 0 && page.items.length === page.total);
+  if (!everything) return page;
   return {
     items: page.items.slice(start, start + state.pageSize),
     total: Math.max(page.total, page.items.length),

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import type { HarnessLoader } from '@angular/cdk/testing';
@@ -29,6 +29,7 @@ describe('Team page', () => {
   afterEach(() => {
     fixture.destroy();
     api.verify();
+    jest.restoreAllMocks();
   });
 
   /** Opens team t1 of acme as an owner; the org members list answers with `orgMembers` or fails. */
@@ -100,6 +101,31 @@ describe('Team page', () => {
     fixture.detectChanges();
     const targets = [...el.querySelectorAll('table[aria-label="Grants"] tbody code')].map(text);
     expect(targets).toEqual(['acme/repo21', 'acme/repo22', 'acme/repo23']);
+  });
+
+  it('removing the only grant of the last page shows the page before it', async () => {
+    await open(
+      { id: 't1', name: 'backend', members: members(2), createdAt: '2026-11-01T00:00:00Z' },
+      grants(21),
+      'ok',
+    );
+    await (await paginator('Grant pages')).goToNextPage();
+    api.answer('GET', `${TEAM}/grants`, grants(21));
+    await settle();
+    fixture.detectChanges();
+    jest.spyOn(window, 'confirm').mockReturnValue(true);
+    el.querySelector<HTMLButtonElement>('[aria-label="Remove grant on acme/repo21"]')!.click();
+    const del = api.answer('DELETE', `${TEAM}/grants`, null, { status: 204 });
+    expect(del.request.body).toEqual({ target: 'acme/repo21' });
+    await settle();
+    // Page 2 is empty now: the list asks again for page 1.
+    expect(api.answer('GET', `${TEAM}/grants`, grants(20)).request.params.get('offset')).toBe('20');
+    await settle();
+    expect(api.answer('GET', `${TEAM}/grants`, grants(20)).request.params.get('offset')).toBe('0');
+    await settle();
+    fixture.detectChanges();
+    expect(el.querySelectorAll('table[aria-label="Grants"] tbody tr')).toHaveLength(20);
+    expect(el.querySelector('[aria-label="Grant pages"]')).toBeNull();
   });
 
   it("says why the organization's members could not be loaded for adding", async () => {

@@ -35,6 +35,11 @@ export class PagedList<T> {
     try {
       const page = clientSlice(toPage<T>(await this.fetch(pageParams(state, this.filters()))), state);
       if (mine !== this.seq) return;
+      // The last row of the last page was removed: show the page that is now the last.
+      if (page.items.length === 0 && state.pageIndex > 0 && page.total > 0) {
+        this.pageIndex.set(Math.ceil(page.total / state.pageSize) - 1);
+        return this.reload();
+      }
       this.items.set(page.items);
       this.total.set(page.total);
     } catch (e) {
