@@ -35,12 +35,17 @@ export interface RepositoryResponse {
   updatedAt: string;
 }
 
+/** An item of `GET …/repositories/{name}/tags`, and the answer of `GET …/tags/{tag}`. */
 export interface TagResponse {
   name: string;
   digest: string;
   mediaType: string;
   /** Config plus layers (image), or the sum over the index's child images. */
   totalSize: number;
+  /**
+   * An index: its images' platforms. An image: `[{os, architecture, variant?}]` from its config in
+   * the single-tag read (`GET …/tags/{tag}`), `[]` in the tag list (no blob read per row).
+   */
   platforms: PlatformView[];
   pushedAt: string;
   pushedBy: string | null;

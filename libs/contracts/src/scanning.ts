@@ -193,22 +193,30 @@ export interface LayersResponse {
   platforms?: LayersPlatformView[];
 }
 
+// The descriptions are the OpenAPI document's (libs/scanning's `queryParams` lifts them to the parameters).
 export const ComponentsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).optional(),
-  /** Opaque position from a previous page's `nextCursor`. */
-  cursor: z.string().max(200).optional(),
-  /** Only components with at least one vulnerability of one of these severities (comma-separated). */
+  cursor: z.string().max(200).optional().describe("Opaque position from a previous page's `nextCursor`"),
   severity: z
     .string()
     .regex(/^(critical|high|medium|low|unknown)(,(critical|high|medium|low|unknown))*$/)
-    .optional(),
-  /** Only components with a vulnerability that has a fixed version. */
-  fixable: z.enum(['true', 'false']).optional(),
-  /** Component type (deb, npm, binary, ...), comma-separated. */
-  type: z.string().max(200).optional(),
-  /** Substring of the name or purl. */
-  q: z.string().max(200).optional(),
+    .optional()
+    .describe('Only components with a vulnerability of one of these severities (comma-separated)'),
+  fixable: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('`true`: only components with a vulnerability that has a fixed version'),
+  type: z.string().max(200).optional().describe('Component types (deb, npm, binary, ...), comma-separated'),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      "Case-insensitive substring of the component's name or purl, or of the id or an alias of one of its " +
+        'vulnerabilities (`cve-2023-1234`, `GHSA-…`): the "Name or CVE" search. With `severity`/`fixable`, ' +
+        'only the vulnerabilities those keep are searched.',
+    ),
 });
 export type ComponentsQuery = z.infer<typeof ComponentsQuery>;
 

@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { ApiClient, identity, signup } from '../../../test/support/http.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
-import { OciTestClient, buildImage } from './testing/oci-test-client.js';
+import { BLOB_STORE, type BlobStore } from './storage/blob-store.js';
+import { OciTestClient, blobOf, buildImage, sha256, type TestImage } from './testing/oci-test-client.js';
 
 /**
  * The team-grant matrix: read-only / read-write / admin, on one repository and on a namespace
@@ -234,5 +235,177 @@ describe('members and tokens', () => {
     const anon = new OciTestClient(t.url, null);
     expect((await anon.request('GET', `/v2/${org}/made/by-rest/manifests/v2`)).status).toBe(200);
     expect((await anon.request('GET', `/v2/${org}/secret/manifests/v1`)).status).toBe(401);
+  });
+});
+
+/**
+ * An image whose config blob is `config` (any bytes), as an OCI image or a Docker schema 2 manifest;
+ * `configType` makes it an artifact (a config that is no image config).
+ */
+function imageWithConfig(
+  seed: string,
+  config: Buffer | Record<string, unknown>,
+  { docker = false, configType }: { docker?: boolean; configType?: string } = {},
+): TestImage {
+  const base = buildImage(seed);
+  const cfg = blobOf(
+    Buffer.isBuffer(config) ? config : Buffer.from(JSON.stringify(config)),
+    configType ??
+      (docker
+        ? 'application/vnd.docker.container.image.v1+json'
+        : 'application/vnd.oci.image.config.v1+json'),
+  );
+  const mediaType = docker ? 'application/vnd.docker.distribution.manifest.v2+json' : base.mediaType;
+  const layerType = docker ? 'application/vnd.docker.image.rootfs.diff.tar.gzip' : base.layers[0].mediaType;
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType,
+      config: { mediaType: cfg.mediaType, digest: cfg.digest, size: cfg.size },
+      layers: base.layers.map((l) => ({ mediaType: layerType, digest: l.digest, size: l.size })),
+    }),
+  );
+  return { config: cfg, layers: base.layers, manifest, digest: sha256(manifest), mediaType };
+}
+
+describe('REST: one tag', () => {
+  const repo = 'one/tag';
+  const url = (tag: string, name = repo) =>
+    `/api/v1/orgs/${org}/repositories/${encodeURIComponent(name)}/tags/${encodeURIComponent(tag)}`;
+
+  it('answers an item of the tag list; an image gains its platform from its config', async () => {
+    const full = `${org}/${repo}`;
+    const oci = buildImage('one-oci', { arch: 'arm64' });
+    expect((await ownerOci.pushImage(full, 'oci', oci)).status).toBe(201);
+    const docker = imageWithConfig(
+      'one-docker',
+      { os: 'linux', architecture: 'arm', variant: 'v7', rootfs: { type: 'layers', diff_ids: [] } },
+      { docker: true },
+    );
+    expect((await ownerOci.pushImage(full, 'docker', docker)).status).toBe(201);
+
+    const list = await owner.api.get(`/api/v1/orgs/${org}/repositories/${encodeURIComponent(repo)}/tags`);
+    const listed = (name: string) => list.body.items.find((x: { name: string }) => x.name === name);
+    // The list stays cheap: no blob read per tag, so an image's platforms are [] there.
+    expect(listed('oci').platforms).toEqual([]);
+
+    const one = await owner.api.get(url('oci'));
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({ ...listed('oci'), platforms: [{ os: 'linux', architecture: 'arm64' }] });
+    expect(one.body).toMatchObject({
+      name: 'oci',
+      digest: oci.digest,
+      mediaType: oci.mediaType,
+      totalSize: oci.config.size + oci.layers[0].size,
+      pushedBy: owner.email,
+    });
+    const d = await owner.api.get(url('docker'));
+    expect(d.body).toMatchObject({
+      digest: docker.digest,
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      platforms: [{ os: 'linux', architecture: 'arm', variant: 'v7' }],
+    });
+    // The full name works as well as the path inside the organization.
+    expect((await owner.api.get(url('oci', full))).body.digest).toBe(oci.digest);
+  });
+
+  it('an index keeps the platforms of its manifest', async () => {
+    const full = `${org}/${repo}`;
+    const a = buildImage('one-idx-a', { arch: 'amd64' });
+    const b = buildImage('one-idx-b', { arch: 'arm64' });
+    for (const [tag, img] of [
+      ['a', a],
+      ['b', b],
+    ] as const)
+      expect((await ownerOci.pushImage(full, tag, img)).status).toBe(201);
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          {
+            mediaType: a.mediaType,
+            digest: a.digest,
+            size: a.manifest.length,
+            platform: { os: 'linux', architecture: 'amd64' },
+          },
+          {
+            mediaType: b.mediaType,
+            digest: b.digest,
+            size: b.manifest.length,
+            platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+          },
+        ],
+      }),
+    );
+    const put = await ownerOci.request('PUT', `/v2/${full}/manifests/multi`, {
+      body: index,
+      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+    });
+    expect(put.status).toBe(201);
+    const one = await owner.api.get(url('multi'));
+    expect(one.body).toMatchObject({
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      platforms: [
+        { os: 'linux', architecture: 'amd64' },
+        { os: 'linux', architecture: 'arm64', variant: 'v8' },
+      ],
+    });
+  });
+
+  it('a missing, invalid, oversized or non-image config gives platforms []', async () => {
+    const full = `${org}/${repo}`;
+    const cases: [string, TestImage][] = [
+      ['not-json', imageWithConfig('one-bad', Buffer.from('{"os": "linux", "architecture": '))],
+      ['no-arch', imageWithConfig('one-noarch', { os: 'linux' })],
+      [
+        'huge',
+        imageWithConfig('one-huge', { os: 'linux', architecture: 'amd64', pad: 'x'.repeat(1024 * 1024) }),
+      ],
+      [
+        'artifact',
+        imageWithConfig(
+          'one-artifact',
+          { os: 'linux', architecture: 'amd64' },
+          { configType: 'application/vnd.cncf.helm.config.v1+json' },
+        ),
+      ],
+      ['gone', buildImage('one-gone', { arch: 'arm64' })],
+    ];
+    for (const [tag, img] of cases) expect((await ownerOci.pushImage(full, tag, img)).status).toBe(201);
+    // A config blob lost from storage (the tag is still shown).
+    await t.app.get<BlobStore>(BLOB_STORE).delete(cases[4][1].config.digest);
+    for (const [tag, img] of cases) {
+      const r = await owner.api.get(url(tag));
+      expect([tag, r.status, r.body.digest, r.body.platforms]).toEqual([tag, 200, img.digest, []]);
+    }
+  });
+
+  it('404 problem+json for an unknown tag, a caller without read access and another organization', async () => {
+    const full = `${org}/${repo}`;
+    expect((await ownerOci.pushImage(full, 'seen', buildImage('one-seen'))).status).toBe(201);
+    const unknown = await owner.api.get(url('never-pushed'));
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+    expect((await owner.api.get(url('seen', 'one/never'))).status).toBe(404);
+
+    // A member without a grant on the repository: the same 404 as for a missing one.
+    const u = await member('one-nogrant');
+    const denied = await u.api.get(url('seen'));
+    expect(denied.status).toBe(404);
+    expect(denied.headers.get('content-type')).toContain('application/problem+json');
+    // With a read grant, the member reads it (the permission of the tag list).
+    await teamWithGrant('team-one-read', u.userId, full, 'read');
+    expect((await u.api.get(url('seen'))).status).toBe(200);
+
+    // Another organization: neither through this organization nor by the full name under its own.
+    const other = await signup(api, 'one-other');
+    const foreign = await other.api.get(url('seen'));
+    expect(foreign.status).toBe(404);
+    expect(foreign.headers.get('content-type')).toContain('application/problem+json');
+    const own = await other.api.get(
+      `/api/v1/orgs/${other.organization}/repositories/${encodeURIComponent(full)}/tags/seen`,
+    );
+    expect(own.status).toBe(404);
   });
 });

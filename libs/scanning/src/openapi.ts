@@ -168,8 +168,14 @@ export function queryParams(schema: z.ZodObject) {
     properties?: Record<string, Record<string, unknown>>;
   };
   return applyDecorators(
-    ...Object.entries(json.properties ?? {}).map(([name, s]) =>
-      ApiQuery({ name, required: false, schema: s as never }),
+    // A zod `.describe()` documents the parameter, not only its schema (where Swagger UI hides it).
+    ...Object.entries(json.properties ?? {}).map(([name, { description, ...s }]) =>
+      ApiQuery({
+        name,
+        required: false,
+        ...(typeof description === 'string' ? { description } : {}),
+        schema: s as never,
+      }),
     ),
   );
 }

@@ -582,8 +582,16 @@ export class ScanResultsService {
     }
     if (types) items = items.filter((c) => types.has(c.type));
     if (needle) {
+      // The search box says "Name or CVE": a vulnerability id or alias of the component counts too
+      // (of the vulnerabilities shown, so a row found by a CVE lists that CVE).
       items = items.filter(
-        (c) => c.name.toLowerCase().includes(needle) || c.purl.toLowerCase().includes(needle),
+        (c) =>
+          c.name.toLowerCase().includes(needle) ||
+          c.purl.toLowerCase().includes(needle) ||
+          c.vulnerabilities.some(
+            (v) =>
+              v.id.toLowerCase().includes(needle) || v.aliases.some((a) => a.toLowerCase().includes(needle)),
+          ),
       );
     }
     const offset = q.cursor ? decodeCursor(q.cursor) : (q.offset ?? 0);

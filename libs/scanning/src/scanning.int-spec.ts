@@ -99,6 +99,13 @@ describe('scan on push', () => {
       scanStatus: 'completed',
       counts: { critical: 1, total: 1 },
     });
+    // The single-tag read carries the same scan fields as the list item.
+    const one = await owner.api.get(`/api/v1/orgs/${owner.organization}/repositories/web/tags/v1`);
+    expect(one.body).toMatchObject({
+      name: 'v1',
+      scanStatus: 'completed',
+      counts: tags.body.items[0].counts,
+    });
     // The repository list carries the worst shield over the repository's tags.
     const repos = await owner.api.get(`/api/v1/orgs/${owner.organization}/repositories?q=web`);
     expect(repos.body.items.find((r: { name: string }) => r.name === repo)).toMatchObject({
@@ -131,6 +138,31 @@ describe('scan on push', () => {
       `${scanUrl(owner.organization, repo, 'v1', 'components')}?severity=critical&fixable=true`,
     );
     expect(filtered.body.items.map((c: { name: string }) => c.name)).toEqual(['libssl3']);
+    // `q` ("Name or CVE"): a name or purl substring, or a vulnerability id or alias, in any case.
+    const search = async (query: string) => {
+      const r = await owner.api.get(`${scanUrl(owner.organization, repo, 'v1', 'components')}?${query}`);
+      expect(r.status).toBe(200);
+      return {
+        names: r.body.items.map((c: { name: string }) => c.name) as string[],
+        total: r.body.total as number,
+        nextCursor: r.body.nextCursor as string | null,
+      };
+    };
+    expect(await search('q=cve-2026-1111')).toEqual({ names: ['libssl3'], total: 1, nextCursor: null });
+    expect((await search('q=DEBIAN-cve-2026-1111')).names).toEqual(['libssl3']); // the OSV id, an alias
+    expect((await search('q=ZLIB')).names).toEqual(['zlib1g']);
+    expect((await search('q=pkg%3Adeb%2Fdebian%2Fbase-files')).names).toEqual(['base-files']);
+    expect(await search('q=cve-2026-9999')).toEqual({ names: [], total: 0, nextCursor: null });
+    // Combined with a filter, only the vulnerabilities it keeps are searched (the CVE is critical).
+    expect((await search('q=cve-2026-1111&severity=critical')).names).toEqual(['libssl3']);
+    expect((await search('q=cve-2026-1111&severity=low')).names).toEqual([]);
+    // Paged: the total is of the matches, not of the image.
+    expect(await search('q=deb&limit=2')).toMatchObject({ total: 3, names: ['libssl3', 'base-files'] });
+    expect(await search('q=cve-2026-1111&limit=1')).toEqual({
+      names: ['libssl3'],
+      total: 1,
+      nextCursor: null,
+    });
     const paged = await owner.api.get(`${scanUrl(owner.organization, repo, 'v1', 'components')}?limit=2`);
     expect(paged.body.items).toHaveLength(2);
     const next = await owner.api.get(

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Permission, SCAN_STATUS_OPENAPI, SEVERITY_COUNTS_OPENAPI } from '@drydock/contracts';
 import { Access, CurrentOrg, CurrentPrincipal, type OrgContext, type Principal } from '@drydock/identity';
@@ -75,6 +75,8 @@ const TAG_SCHEMA = {
     totalSize: { type: 'integer', description: 'config + layers (for an index: over its images)' },
     platforms: {
       type: 'array',
+      description:
+        'an index: the platforms of its images; an image: its platform from the image config in the single-tag read (GET .../tags/{tag}), [] in the list',
       items: {
         type: 'object',
         properties: { os: { type: 'string' }, architecture: { type: 'string' }, variant: { type: 'string' } },
@@ -179,6 +181,29 @@ export class RepositoriesController {
     @Query({ schema: TagListQuery }) q: z.infer<typeof TagListQuery>,
   ): Promise<{ items: TagResponse[]; total: number; limit: number; offset: number }> {
     return this.repos.tags(org, p, name, q);
+  }
+
+  @Get(':name/tags/:tag')
+  @Access.org(Permission.RepositoriesRead)
+  @ApiOperation({
+    summary:
+      'One tag, as in the tag list; an image also gets its platform (os, architecture, variant) from its config',
+  })
+  @ApiParam(NAME_PARAM)
+  @ApiParam({ name: 'tag', description: 'Tag name' })
+  @ApiOkResponse({ schema: TAG_SCHEMA })
+  @ApiResponse({
+    status: 404,
+    description:
+      'problem+json: no such repository or tag, or the caller cannot read it (another organization looks the same)',
+  })
+  tag(
+    @CurrentOrg() org: OrgContext,
+    @CurrentPrincipal() p: Principal,
+    @Param('name') name: string,
+    @Param('tag') tag: string,
+  ): Promise<TagResponse> {
+    return this.repos.tag(org, p, name, tag);
   }
 
   @Delete(':name/tags/:tag')

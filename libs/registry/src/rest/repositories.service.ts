@@ -11,8 +11,10 @@ import {
 } from '../auth/identity-port.js';
 import { RegistryStore } from '../db/registry-store.js';
 import { Repository, type ScanMode, type Visibility } from '../db/entities.js';
+import { MediaTypes } from '../oci/media-types.js';
 import { isValidName } from '../oci/names.js';
 import type { Platform } from '../oci/manifest.js';
+import { BLOB_STORE, type BlobStore } from '../storage/blob-store.js';
 import type { RepositoryResponse, TagResponse } from './dto.js';
 import { TAG_SCAN_SUMMARY, type TagScanSummaryProvider } from './tag-scan-hook.js';
 
@@ -22,6 +24,61 @@ export interface OrgRefLike {
 }
 
 const LEVEL_RANK: Record<RepoLevel, number> = { read: 1, write: 2, admin: 3 };
+
+/**
+ * Image configs are a few KiB (the history of a large image stays well under this); a bigger
+ * "config" is not read for a platform, so one request never buffers more than this.
+ */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+const IMAGE_MANIFEST_TYPES: readonly string[] = [MediaTypes.ociManifest, MediaTypes.dockerManifest];
+const IMAGE_CONFIG_TYPES: readonly string[] = [MediaTypes.ociConfig, MediaTypes.dockerConfig];
+
+/** A tag row of the list and of the single-tag read (one SELECT list, so the two cannot differ). */
+interface TagRow {
+  name: string;
+  digest: string;
+  media_type: string;
+  total_size: string;
+  platforms: Platform[] | null;
+  pushed_at: Date;
+  pushed_by: string | null;
+}
+
+// An index's size is the sum over its child images; an image's is its config plus layers.
+const TAG_COLUMNS = `t.name, mf.digest, mf.media_type, mf.platforms,
+                COALESCE((SELECT sum(c.total_size) FROM manifest_references r
+                            JOIN manifests c ON c.repository_id = mf.repository_id AND c.digest = r.digest
+                           WHERE r.manifest_id = mf.id AND r.kind = 'manifest'), mf.total_size) AS total_size,
+                t.pushed_at, t.pushed_by`;
+
+function toTag(r: TagRow): TagResponse {
+  return {
+    name: r.name,
+    digest: r.digest,
+    mediaType: r.media_type,
+    totalSize: Number(r.total_size),
+    platforms: r.platforms ?? [],
+    pushedAt: new Date(r.pushed_at).toISOString(),
+    pushedBy: r.pushed_by,
+  };
+}
+
+function nonEmpty(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0;
+}
+
+/** The config descriptor of an OCI image / Docker schema 2 manifest, when it names an image config. */
+function imageConfigOf(content: Buffer): { digest: string; size: number } | null {
+  try {
+    const doc = JSON.parse(content.toString('utf8')) as { config?: Record<string, unknown> };
+    const c = doc.config;
+    if (!c || !IMAGE_CONFIG_TYPES.includes(c.mediaType as string)) return null;
+    return nonEmpty(c.digest) && typeof c.size === 'number' ? { digest: c.digest, size: c.size } : null;
+  } catch {
+    return null;
+  }
+}
 
 function atLeast(level: RepoLevel | null, needed: RepoLevel): boolean {
   return !!level && LEVEL_RANK[level] >= LEVEL_RANK[needed];
@@ -37,6 +94,7 @@ export class RepositoriesService {
   constructor(
     @Inject(RegistryStore) private readonly store: RegistryStore,
     @Inject(REGISTRY_IDENTITY) private readonly identity: RegistryIdentity,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Optional() @Inject(TAG_SCAN_SUMMARY) private readonly scanSummary: TagScanSummaryProvider | null = null,
   ) {}
 
@@ -223,34 +281,14 @@ export class RepositoriesService {
   async tags(org: OrgRefLike, p: RegistryPrincipal, name: string, q: { limit: number; offset: number }) {
     const { repo } = await this.access(org, p, name, 'read');
     const page = await this.store.tenant(org.id, async (m) => {
-      const rows: {
-        name: string;
-        digest: string;
-        media_type: string;
-        total_size: string;
-        platforms: Platform[] | null;
-        pushed_at: Date;
-        pushed_by: string | null;
-        total: string;
-      }[] = await m.query(
-        `SELECT t.name, mf.digest, mf.media_type, mf.platforms,
-                COALESCE((SELECT sum(c.total_size) FROM manifest_references r
-                            JOIN manifests c ON c.repository_id = mf.repository_id AND c.digest = r.digest
-                           WHERE r.manifest_id = mf.id AND r.kind = 'manifest'), mf.total_size) AS total_size, t.pushed_at, t.pushed_by, count(*) OVER () AS total
+      const rows: (TagRow & { total: string })[] = await m.query(
+        `SELECT ${TAG_COLUMNS}, count(*) OVER () AS total
            FROM tags t JOIN manifests mf ON mf.id = t.manifest_id
           WHERE t.organization_id = $1 AND t.repository_id = $2
           ORDER BY t.name COLLATE "C" LIMIT $3 OFFSET $4`,
         [org.id, repo.id, q.limit, q.offset],
       );
-      const items: TagResponse[] = rows.map((r) => ({
-        name: r.name,
-        digest: r.digest,
-        mediaType: r.media_type,
-        totalSize: Number(r.total_size),
-        platforms: r.platforms ?? [],
-        pushedAt: new Date(r.pushed_at).toISOString(),
-        pushedBy: r.pushed_by,
-      }));
+      const items = rows.map(toTag);
       let total = Number(rows[0]?.total ?? 0);
       if (rows.length === 0 && q.offset > 0) {
         const c: { n: string }[] = await m.query(
@@ -261,13 +299,76 @@ export class RepositoriesService {
       }
       return { items, total, limit: q.limit, offset: q.offset };
     });
-    if (!this.scanSummary || page.items.length === 0) return page;
+    return { ...page, items: await this.withTagScan(org, repo.id, page.items) };
+  }
+
+  /**
+   * One tag, shaped as an item of the tag list. An image manifest (not an index) also gets its
+   * platform, read from the image's config blob: the list leaves it `[]` because that is a blob read
+   * per tag, and the manifest PUT does not store it so that pushes stay as fast as they are.
+   */
+  async tag(org: OrgRefLike, p: RegistryPrincipal, name: string, tag: string): Promise<TagResponse> {
+    const { repo } = await this.access(org, p, name, 'read');
+    const row = await this.store.tenant(org.id, async (m) => {
+      const rows: (TagRow & { content: Buffer | null })[] = await m.query(
+        `SELECT ${TAG_COLUMNS},
+                CASE WHEN mf.media_type = ANY($4::text[]) AND mf.platforms IS NULL THEN mf.content END AS content
+           FROM tags t JOIN manifests mf ON mf.id = t.manifest_id
+          WHERE t.organization_id = $1 AND t.repository_id = $2 AND t.name = $3`,
+        [org.id, repo.id, tag, IMAGE_MANIFEST_TYPES],
+      );
+      return rows[0];
+    });
+    if (!row) throw AppError.notFound('Tag');
+    const item = toTag(row);
+    const config = row.content ? imageConfigOf(row.content) : null;
+    if (item.platforms.length === 0 && config) item.platforms = await this.configPlatform(config);
+    return (await this.withTagScan(org, repo.id, [item]))[0];
+  }
+
+  /**
+   * `{os, architecture, variant?}` of an image config (image-spec config.md: both required); `[]`
+   * when the blob is missing, too large or not such a JSON document: the tag is still shown.
+   */
+  private async configPlatform(config: { digest: string; size: number }): Promise<Platform[]> {
+    if (config.size > MAX_CONFIG_BYTES) return [];
+    try {
+      const stat = await this.blobs.stat(config.digest);
+      if (!stat || stat.size > MAX_CONFIG_BYTES) return [];
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of await this.blobs.read(config.digest)) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_CONFIG_BYTES) return [];
+        chunks.push(chunk as Buffer);
+      }
+      const doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      if (!nonEmpty(doc.os) || !nonEmpty(doc.architecture)) return [];
+      return [
+        {
+          os: doc.os,
+          architecture: doc.architecture,
+          ...(nonEmpty(doc.variant) ? { variant: doc.variant } : {}),
+        },
+      ];
+    } catch {
+      return [];
+    }
+  }
+
+  /** With the scanning add-on installed, each tag gains its scan status and counts. */
+  private async withTagScan(
+    org: OrgRefLike,
+    repositoryId: string,
+    items: TagResponse[],
+  ): Promise<TagResponse[]> {
+    if (!this.scanSummary || items.length === 0) return items;
     const scan = await this.scanSummary.tagSummaries(
       org.id,
-      repo.id,
-      page.items.map((t) => t.digest),
+      repositoryId,
+      items.map((t) => t.digest),
     );
-    return { ...page, items: page.items.map((t) => ({ ...t, ...scan.get(t.digest) })) };
+    return items.map((t) => ({ ...t, ...scan.get(t.digest) }));
   }
 
   async deleteTag(org: OrgRefLike, p: RegistryPrincipal, name: string, tag: string): Promise<void> {
