@@ -100,6 +100,13 @@ export interface InvitationResponse {
   expiresAt: string;
 }
 export const AcceptInvitationRequest = z.object({ password: PasswordSchema }).partial();
+/** `POST /invitations/{token}/accept`: `created` when the password created the account. */
+export interface AcceptInvitationResponse {
+  organization: { id: string; slug: string };
+  userId: string;
+  role: (typeof ORG_ROLES)[number];
+  created: boolean;
+}
 
 export interface MemberResponse {
   userId: string;
@@ -199,6 +206,13 @@ export interface Page<T> {
   total: number;
   limit: number;
   offset: number;
+}
+
+/** An organization in the platform admin's list (`GET /admin/orgs`). */
+export interface AdminOrgResponse {
+  id: string;
+  slug: string;
+  createdAt: string;
 }
 
 export const PageQuery = z.object({

@@ -4,3 +4,4 @@ export * from './problem.js';
 export * from './scanning.js';
 export * from './billing.js';
 export * from './registry.js';
+export * from './vulndb.js';

@@ -109,12 +109,5 @@ export {
   VULNDB_NVD_CLIENT_OPTIONS,
   type VulndbEvents,
 } from './nest/vulndb.service.js';
-export {
-  VulndbJob,
-  vulndbSettingsInputSchema,
-  type VulndbSettingsInput,
-  type VulndbSettingsView,
-  type VulndbStatusView,
-  type VulndbImportResult,
-} from './nest/settings.js';
+export { VulndbJob } from './nest/settings.js';
 export { sealSecret, openSecret } from './nest/secret-box.js';

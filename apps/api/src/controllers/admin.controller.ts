@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { PageQuery } from '@drydock/contracts';
+import { PageQuery, type AdminOrgResponse, type Page } from '@drydock/contracts';
 import { Access, OrganizationsService } from '@drydock/identity';
 
 @ApiTags('admin')
@@ -11,13 +11,7 @@ export class AdminController {
 
   @Get('orgs')
   @Access.platformAdmin()
-  async orgs_(@Query({ schema: PageQuery }) q: z.infer<typeof PageQuery>) {
-    const { items, total } = await this.orgs.listAll(q.limit, q.offset);
-    return {
-      items: items.map((o) => ({ id: o.id, slug: o.slug, createdAt: o.createdAt.toISOString() })),
-      total,
-      limit: q.limit,
-      offset: q.offset,
-    };
+  orgs_(@Query({ schema: PageQuery }) q: z.infer<typeof PageQuery>): Promise<Page<AdminOrgResponse>> {
+    return this.orgs.listAll(q.limit, q.offset);
   }
 }

@@ -7,6 +7,7 @@ import {
   PageQuery,
   Permission,
   UpdateMemberRequest,
+  type AcceptInvitationResponse,
   type AuditEventResponse,
   type InvitationResponse,
   type MemberResponse,
@@ -86,7 +87,7 @@ export class MembersController {
     @Param('token') token: string,
     @OptionalPrincipal() p: Principal | undefined,
     @Body({ schema: AcceptInvitationRequest }) body: z.infer<typeof AcceptInvitationRequest>,
-  ) {
+  ): Promise<AcceptInvitationResponse> {
     return this.members.accept(token, p, body?.password);
   }
 

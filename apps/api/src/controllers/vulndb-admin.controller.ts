@@ -1,9 +1,15 @@
 import { Body, Controller, Get, HttpCode, Post, Put, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import {
+  VulndbSettingsRequest,
+  type VulndbImportResult,
+  type VulndbSettingsView,
+  type VulndbStatusView,
+  type VulndbSyncRequestedView,
+} from '@drydock/contracts';
 import { Access } from '@drydock/identity';
-import { VulndbService, vulndbSettingsInputSchema } from '@drydock/vulndb';
-import type { z } from 'zod';
+import { VulndbService } from '@drydock/vulndb';
 import { ApiBodySchema } from '../openapi/zod-openapi.js';
 
 const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
@@ -16,14 +22,16 @@ export class VulndbAdminController {
 
   @Get('settings')
   @Access.platformAdmin()
-  settings() {
+  settings(): Promise<VulndbSettingsView> {
     return this.vulndb.getSettings();
   }
 
   @Put('settings')
   @Access.platformAdmin()
-  @ApiBodySchema(vulndbSettingsInputSchema)
-  putSettings(@Body({ schema: vulndbSettingsInputSchema }) body: z.infer<typeof vulndbSettingsInputSchema>) {
+  @ApiBodySchema(VulndbSettingsRequest)
+  putSettings(
+    @Body({ schema: VulndbSettingsRequest }) body: VulndbSettingsRequest,
+  ): Promise<VulndbSettingsView> {
     return this.vulndb.putSettings(body);
   }
 
@@ -31,13 +39,13 @@ export class VulndbAdminController {
   @HttpCode(202)
   @Access.platformAdmin()
   @ApiAcceptedResponse({ description: 'A sync job was queued; watch GET /admin/vulndb/status' })
-  sync() {
+  sync(): Promise<VulndbSyncRequestedView> {
     return this.vulndb.requestSync();
   }
 
   @Get('status')
   @Access.platformAdmin()
-  status() {
+  status(): Promise<VulndbStatusView> {
     return this.vulndb.status();
   }
 
@@ -52,7 +60,9 @@ export class VulndbAdminController {
     },
   })
   @UseInterceptors(FilesInterceptor('files', 100, { limits: { fileSize: MAX_IMPORT_BYTES } }))
-  importFiles(@UploadedFiles() files: { originalname: string; buffer: Buffer }[] | undefined) {
+  importFiles(
+    @UploadedFiles() files: { originalname: string; buffer: Buffer }[] | undefined,
+  ): Promise<VulndbImportResult> {
     return this.vulndb.importFiles((files ?? []).map((f) => ({ name: f.originalname, data: f.buffer })));
   }
 }

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { AppConfig, AppError, TenantDb } from '@drydock/platform';
-import type { InvitationResponse, MemberResponse, OrgRole, Page } from '@drydock/contracts';
+import type {
+  AcceptInvitationResponse,
+  InvitationResponse,
+  MemberResponse,
+  OrgRole,
+  Page,
+} from '@drydock/contracts';
 import { Invitation, Membership, Organization, TeamMember, User } from '../entities/entities.js';
 import { AuditService } from './audit.service.js';
 import type { OrgContext, Principal } from './principal.js';
@@ -186,12 +192,7 @@ export class MembersService {
     token: string,
     actor: Principal | undefined,
     password: string | undefined,
-  ): Promise<{
-    organization: { id: string; slug: string };
-    userId: string;
-    role: OrgRole;
-    created: boolean;
-  }> {
+  ): Promise<AcceptInvitationResponse> {
     const pwHash = password ? await hashPassword(password) : undefined;
     return this.db.withSystem(async (m) => {
       const inv = await m.findOne(Invitation, {

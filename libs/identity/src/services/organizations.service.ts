@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '@drydock/platform';
 import { Membership, Organization } from '../entities/entities.js';
-import type { OrgRole } from '@drydock/contracts';
+import type { AdminOrgResponse, OrgRole, Page } from '@drydock/contracts';
 
 @Injectable()
 export class OrganizationsService {
@@ -24,10 +24,15 @@ export class OrganizationsService {
   }
 
   /** Platform administration: every organization (system context by design). */
-  async listAll(limit: number, offset: number): Promise<{ items: Organization[]; total: number }> {
+  async listAll(limit: number, offset: number): Promise<Page<AdminOrgResponse>> {
     const [items, total] = await this.db.withSystem((m) =>
       m.findAndCount(Organization, { order: { slug: 'ASC' }, take: limit, skip: offset }),
     );
-    return { items, total };
+    return {
+      items: items.map((o) => ({ id: o.id, slug: o.slug, createdAt: o.createdAt.toISOString() })),
+      total,
+      limit,
+      offset,
+    };
   }
 }

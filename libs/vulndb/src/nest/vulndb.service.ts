@@ -27,13 +27,14 @@ import {
 import type { VulnRecord } from '../model/types.js';
 import { openSecret, sealSecret } from './secret-box.js';
 import {
-  VulndbJob,
-  vulndbSettingsInputSchema,
+  VulndbSettingsRequest,
   type VulndbImportResult,
-  type VulndbSettingsInput,
   type VulndbSettingsView,
   type VulndbStatusView,
-} from './settings.js';
+  type VulndbSyncProgress,
+  type VulndbSyncRequestedView,
+} from '@drydock/contracts';
+import { VulndbJob } from './settings.js';
 
 /** Provided by the scanning add-on: stored components and findings of indexed images. */
 export const VULNDB_IMAGE_STORE = Symbol('VULNDB_IMAGE_STORE');
@@ -116,13 +117,13 @@ export class VulndbService implements OnApplicationBootstrap {
   }
 
   async putSettings(input: unknown): Promise<VulndbSettingsView> {
-    const parsed = vulndbSettingsInputSchema.safeParse(input);
+    const parsed = VulndbSettingsRequest.safeParse(input);
     if (!parsed.success) {
       throw AppError.validation(
         parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
       );
     }
-    const s: VulndbSettingsInput = parsed.data;
+    const s: VulndbSettingsRequest = parsed.data;
     const cur = await this.row();
     const apiKey = s.nvd?.apiKey;
     const sealed =
@@ -160,7 +161,7 @@ export class VulndbService implements OnApplicationBootstrap {
   }
 
   async status(): Promise<VulndbStatusView> {
-    const running = await this.ds.query<{ progress: Record<string, unknown> }[]>(
+    const running = await this.ds.query<{ progress: VulndbSyncProgress }[]>(
       `SELECT progress FROM vulndb_sync_runs WHERE state = 'running' AND started_at > now() - $1::interval
         ORDER BY started_at DESC LIMIT 1`,
       [`${STALE_RUN_MS} milliseconds`],
@@ -185,7 +186,7 @@ export class VulndbService implements OnApplicationBootstrap {
   }
 
   /** `POST /admin/vulndb/sync`: queues a sync (one at a time: a deterministic job id). */
-  async requestSync(): Promise<{ queued: boolean }> {
+  async requestSync(): Promise<VulndbSyncRequestedView> {
     const job = await this.queues[QueueName.VulndbSync].add(
       VulndbJob.Sync,
       {},
@@ -202,7 +203,7 @@ export class VulndbService implements OnApplicationBootstrap {
     return rows[0].id;
   }
 
-  private async progress(runId: string, progress: Record<string, unknown>, records: number): Promise<void> {
+  private async progress(runId: string, progress: VulndbSyncProgress, records: number): Promise<void> {
     await this.ds.query(`UPDATE vulndb_sync_runs SET progress = $2::jsonb, records = $3 WHERE id = $1`, [
       runId,
       JSON.stringify(progress),

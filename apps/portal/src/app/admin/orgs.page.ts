@@ -8,6 +8,7 @@ import { MatPaginatorModule } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
+import type { AdminOrgResponse, PlatformAddonResponse } from '@drydock/contracts';
 import { firstValueFrom } from 'rxjs';
 import { toApiError } from '../core/api-error.js';
 import { API, seg } from '../core/api-url.js';
@@ -15,18 +16,6 @@ import { formatDate } from '../shared/dates.js';
 import { ErrorBanner } from '../shared/error-banner.js';
 import { PagedList } from '../shared/paged.js';
 import { addonDescription, scanningAddon } from '../org/billing.js';
-
-interface AdminOrg {
-  id: string;
-  slug: string;
-  createdAt: string;
-}
-
-interface PlatformAddon {
-  addon: string;
-  enabled: boolean;
-  default: boolean;
-}
 
 /** Platform admin: every organization, with hand grants of the scanning add-on (trials, comps). */
 @Component({
@@ -142,20 +131,20 @@ interface PlatformAddon {
 })
 export class AdminOrgsPage {
   private readonly http = inject(HttpClient);
-  protected readonly list = new PagedList<AdminOrg>((params) =>
+  protected readonly list = new PagedList<AdminOrgResponse>((params) =>
     firstValueFrom(this.http.get<unknown>(`${API}/admin/orgs`, { params })),
   );
   protected readonly columns = ['slug', 'createdAt', 'scanning', 'grant'];
   protected until: Record<string, string> = {};
   protected readonly addons = signal<Record<string, string | undefined>>({});
-  protected readonly instance = signal<PlatformAddon | undefined>(undefined);
+  protected readonly instance = signal<PlatformAddonResponse | undefined>(undefined);
   protected readonly error = signal<string | undefined>(undefined);
   protected readonly done = signal<string | undefined>(undefined);
   protected readonly fmt = formatDate;
 
   constructor() {
     void this.reload();
-    void firstValueFrom(this.http.get<PlatformAddon>(`${API}/admin/addons/scanning`)).then(
+    void firstValueFrom(this.http.get<PlatformAddonResponse>(`${API}/admin/addons/scanning`)).then(
       (i) => this.instance.set(i),
       () => this.instance.set(undefined),
     );
@@ -188,7 +177,9 @@ export class AdminOrgsPage {
     this.error.set(undefined);
     try {
       this.instance.set(
-        await firstValueFrom(this.http.put<PlatformAddon>(`${API}/admin/addons/scanning`, { enabled })),
+        await firstValueFrom(
+          this.http.put<PlatformAddonResponse>(`${API}/admin/addons/scanning`, { enabled }),
+        ),
       );
       this.done.set(`Scanning ${enabled ? 'enabled' : 'turned off'} for the installation.`);
       await this.reload();
@@ -197,7 +188,7 @@ export class AdminOrgsPage {
     }
   }
 
-  protected async grant(o: AdminOrg, enabled: boolean): Promise<void> {
+  protected async grant(o: AdminOrgResponse, enabled: boolean): Promise<void> {
     this.error.set(undefined);
     this.done.set(undefined);
     const body: Record<string, unknown> = { enabled };

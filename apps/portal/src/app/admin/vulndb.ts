@@ -1,13 +1,14 @@
-/** Issue 5's settings and status shapes (`/api/v1/admin/vulndb/*`). */
-export interface OsvSource {
-  ecosystem: string;
-  url: string;
-}
+import type {
+  OsvSource,
+  VulndbSettingsRequest,
+  VulndbSettingsView,
+  VulndbStatusView,
+  VulndbSyncProgress,
+} from '@drydock/contracts';
 
-export interface VulndbSettingsAnswer {
-  nvd: { enabled: boolean; url: string; apiKeySet: boolean; intervalMinutes: number };
-  osv: { sources: OsvSource[] };
-}
+/** Issue 5's settings and status shapes (`/api/v1/admin/vulndb/*`), from the API's contracts. */
+export type { OsvSource } from '@drydock/contracts';
+export type VulndbSettingsAnswer = VulndbSettingsView;
 
 export interface VulndbSettingsForm {
   nvdEnabled: boolean;
@@ -19,15 +20,8 @@ export interface VulndbSettingsForm {
   sources: OsvSource[];
 }
 
-export interface VulndbStatus {
-  // 'idle' | 'running' (issue 5); kept open so a new state still renders.
-  state: string;
-  progress?: number | { done?: number; total?: number; phase?: string; source?: string } | null;
-  lastSuccessAt?: string | null;
-  lastError?: string | null;
-  counts?: Record<string, number>;
-  dbVersion?: string | null;
-}
+/** The status as the page holds it: the API's answer, or only `state` right after "Sync now". */
+export type VulndbStatus = Pick<VulndbStatusView, 'state'> & Partial<VulndbStatusView>;
 
 export const OSV_ECOSYSTEMS = ['Debian', 'Alpine', 'npm', 'PyPI', 'Go', 'Maven', 'crates.io', 'RubyGems'];
 
@@ -46,11 +40,11 @@ export function toForm(s: VulndbSettingsAnswer): VulndbSettingsForm {
  * The PUT body. `apiKey` is write-only: sent only when the admin typed a new one (or `null` to
  * remove it), so saving other settings never erases the stored key.
  */
-export function toRequest(f: VulndbSettingsForm): {
-  nvd: { enabled: boolean; url: string; intervalMinutes: number; apiKey?: string | null };
-  osv: { sources: OsvSource[] };
+export function toRequest(f: VulndbSettingsForm): VulndbSettingsRequest & {
+  nvd: NonNullable<VulndbSettingsRequest['nvd']>;
+  osv: NonNullable<VulndbSettingsRequest['osv']>;
 } {
-  const nvd: { enabled: boolean; url: string; intervalMinutes: number; apiKey?: string | null } = {
+  const nvd: NonNullable<VulndbSettingsRequest['nvd']> = {
     enabled: f.nvdEnabled,
     url: f.nvdUrl.trim(),
     intervalMinutes: Number(f.intervalMinutes),
@@ -67,9 +61,38 @@ export function toRequest(f: VulndbSettingsForm): {
   };
 }
 
-export function statusProgress(s: VulndbStatus | undefined): { percent: number | undefined; text: string } {
+/**
+ * What the status card reads as progress: the API's `VulndbSyncProgress`, and, so that another
+ * form still shows something, a bare fraction or percentage or `{done, total}`.
+ */
+export type ProgressLike =
+  VulndbSyncProgress | number | { done?: number; total?: number; phase?: string; source?: string } | null;
+
+function isSyncProgress(p: ProgressLike | undefined): p is VulndbSyncProgress {
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    'fetched' in p &&
+    typeof p.fetched === 'number' &&
+    (p.source === 'nvd' || p.source === 'osv')
+  );
+}
+
+export function statusProgress(s: { state: string; progress?: ProgressLike } | undefined): {
+  percent: number | undefined;
+  text: string;
+} {
   if (!s || s.state !== 'running') return { percent: undefined, text: '' };
   const p = s.progress;
+  if (isSyncProgress(p)) {
+    if (p.source === 'osv') return { percent: undefined, text: `OSV ${p.ecosystem}: ${p.fetched} records` };
+    const what = p.phase === 'initial' ? 'NVD initial sync' : 'NVD updates';
+    if (p.totalResults <= 0) return { percent: undefined, text: what };
+    return {
+      percent: Math.min(100, (p.fetched / p.totalResults) * 100),
+      text: `${what}: ${p.fetched} of ${p.totalResults}`,
+    };
+  }
   if (typeof p === 'number') {
     const pct = Math.max(0, Math.min(100, p <= 1 ? p * 100 : p));
     return { percent: pct, text: `${Math.round(pct)}%` };

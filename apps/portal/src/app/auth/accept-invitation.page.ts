@@ -8,19 +8,15 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
-import { email, minLength, required } from '../shared/validators.js';
+import { email, required } from '../shared/validators.js';
 import { toApiError } from '../core/api-error.js';
 import { API, seg } from '../core/api-url.js';
 import { homePath } from '../core/home.js';
 import { SessionService } from '../core/session.service.js';
 import { ErrorBanner } from '../shared/error-banner.js';
 import { applyFieldErrors, controlMessage } from '../shared/form-errors.js';
-
-interface AcceptResponse {
-  accessToken?: string;
-  organization?: { slug: string };
-  email?: string;
-}
+import { PasswordSchema, type AcceptInvitationResponse } from '@drydock/contracts';
+import { schemaValidator } from '../shared/schema-validation.js';
 
 /**
  * `/invitations/:token`: a new user sets a password (which creates the account); a signed-in user
@@ -50,7 +46,8 @@ export class AcceptInvitationPage {
 
   protected readonly form = inject(FormBuilder).nonNullable.group({
     email: ['', [email]],
-    password: ['', [required, minLength(12)]],
+    // The API's own rule (as on the sign-up page), so a password never passes here and fails there.
+    password: ['', [required, schemaValidator(PasswordSchema, 'The password')]],
   });
   protected readonly busy = signal(false);
   protected readonly error = signal<string | undefined>(undefined);
@@ -75,17 +72,14 @@ export class AcceptInvitationPage {
       const url = `${API}/invitations/${seg(this.token())}/accept`;
       const body = asExisting ? {} : { password: this.form.controls.password.value };
       const res = await firstValueFrom(
-        this.http.post<AcceptResponse | null>(url, body, { withCredentials: true }),
+        this.http.post<AcceptInvitationResponse>(url, body, { withCredentials: true }),
       );
       this.done.set(true);
       if (asExisting) {
         await this.session.loadMe();
-        await this.router.navigateByUrl(
-          res?.organization?.slug
-            ? `/orgs/${res.organization.slug}/repositories`
-            : homePath(this.session.organizations()),
-        );
-      } else if (res?.accessToken || (this.form.controls.email.value && (await this.trySignIn()))) {
+        await this.router.navigateByUrl(`/orgs/${res.organization.slug}/repositories`);
+      } else if (this.form.controls.email.value && (await this.trySignIn())) {
+        // The answer carries no session: a new account signs in with the address it typed.
         await this.router.navigateByUrl(homePath(this.session.organizations()));
       }
     } catch (e) {

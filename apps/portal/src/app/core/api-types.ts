@@ -1,7 +1,7 @@
 /**
- * The API's request and response shapes. The foundation's come from `@drydock/contracts` (the same
- * file the API's controllers declare), so portal and API cannot drift; the rest are read as the
- * registry / scanning issues document them until their contracts land there.
+ * Short portal names for the API's request and response shapes. Every shape comes from
+ * `@drydock/contracts` (what the API's controllers and services declare), so portal and API cannot
+ * drift: a new shape goes into libs/contracts, never into a portal file.
  */
 import type {
   AuditEventResponse,

@@ -8,6 +8,7 @@ import { MatPaginatorModule } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
+import { TOKEN_SCOPES } from '@drydock/contracts';
 import { firstValueFrom } from 'rxjs';
 import { toApiError } from '../core/api-error.js';
 import type { ApiToken, CreatedToken } from '../core/api-types.js';
@@ -17,14 +18,6 @@ import { ErrorBanner } from './error-banner.js';
 import { applyFieldErrors, controlMessage } from './form-errors.js';
 import { PagedList } from './paged.js';
 import { maxLength, required } from './validators.js';
-
-export const TOKEN_SCOPES = [
-  'registry:pull',
-  'registry:push',
-  'registry:delete',
-  'api:read',
-  'api:write',
-] as const;
 
 /**
  * Create / list / revoke API tokens under one collection URL: used for personal access tokens
@@ -54,6 +47,7 @@ export class TokenManager implements OnInit {
   readonly withScopes = input(true);
   readonly readonly = input(false);
 
+  // The API's list, so the picker offers exactly the scopes CreateTokenRequest accepts.
   protected readonly scopes = TOKEN_SCOPES;
   protected readonly expiries = [
     { days: 7, label: '7 days' },
