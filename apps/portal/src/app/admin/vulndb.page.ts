@@ -1,6 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
-import { FormsModule } from '@angular/forms';
+import { FormBuilder, FormsModule, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatCheckboxModule } from '@angular/material/checkbox';
@@ -9,13 +9,17 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { VulndbSettingsRequest } from '@drydock/contracts';
 import { firstValueFrom } from 'rxjs';
-import { toApiError } from '../core/api-error.js';
+import { type ApiError, toApiError } from '../core/api-error.js';
 import { API } from '../core/api-url.js';
 import { formatDate } from '../shared/dates.js';
 import { ErrorBanner } from '../shared/error-banner.js';
+import { applyFieldErrors, controlMessage } from '../shared/form-errors.js';
+import { required } from '../shared/validators.js';
 import {
   OSV_ECOSYSTEMS,
+  type OsvSource,
   type VulndbSettingsAnswer,
   type VulndbSettingsForm,
   type VulndbStatus,
@@ -26,12 +30,26 @@ import {
 
 const BASE = `${API}/admin/vulndb`;
 
+/** The API's bounds for the sync interval, read from its own schema (libs/contracts). */
+const INTERVAL = VulndbSettingsRequest.shape.nvd.unwrap().shape.intervalMinutes.unwrap();
+const INTERVAL_MIN = INTERVAL.minValue ?? 1;
+const INTERVAL_MAX = INTERVAL.maxValue ?? Number.MAX_SAFE_INTEGER;
+
+/** The API names the fields of `PUT /settings` by their path in the body; the form by its controls. */
+const FIELD_ALIASES: Record<string, string> = {
+  'nvd.enabled': 'nvdEnabled',
+  'nvd.url': 'nvdUrl',
+  'nvd.intervalMinutes': 'intervalMinutes',
+  'nvd.apiKey': 'apiKey',
+};
+
 /** Platform admin: NVD and OSV sync configuration, "Sync now", live status, offline import (issue 5). */
 @Component({
   selector: 'dd-vulndb-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
     FormsModule,
+    ReactiveFormsModule,
     MatButtonModule,
     MatCardModule,
     MatCheckboxModule,
@@ -48,7 +66,24 @@ const BASE = `${API}/admin/vulndb`;
 export class VulndbPage {
   private readonly http = inject(HttpClient);
   protected readonly ecosystems = OSV_ECOSYSTEMS;
-  protected readonly form = signal<VulndbSettingsForm | undefined>(undefined);
+  protected readonly intervalMin = INTERVAL_MIN;
+  protected readonly intervalMax = INTERVAL_MAX;
+  /** The NVD settings; the API's field errors are put on these controls (shared/form-errors.ts). */
+  protected readonly nvd = inject(FormBuilder).nonNullable.group({
+    nvdEnabled: [true],
+    nvdUrl: ['', [required]],
+    intervalMinutes: [
+      60,
+      [required, Validators.min(INTERVAL_MIN), Validators.max(INTERVAL_MAX), Validators.pattern(/^\d+$/)],
+    ],
+    apiKey: [''],
+    clearApiKey: [false],
+  });
+  protected readonly sources = signal<OsvSource[]>([]);
+  /** Set once the settings are loaded: the form is shown from then on. */
+  protected readonly loaded = signal(false);
+  protected readonly fieldProblems = signal<string[]>([]);
+  protected readonly msg = controlMessage;
   protected readonly apiKeySet = signal(false);
   protected readonly status = signal<VulndbStatus | undefined>(undefined);
   protected readonly progress = computed(() => statusProgress(this.status()));
@@ -74,9 +109,7 @@ export class VulndbPage {
   private async load(): Promise<void> {
     this.loading.set(true);
     try {
-      const s = await firstValueFrom(this.http.get<VulndbSettingsAnswer>(`${BASE}/settings`));
-      this.form.set(toForm(s));
-      this.apiKeySet.set(s.nvd.apiKeySet);
+      this.show(await firstValueFrom(this.http.get<VulndbSettingsAnswer>(`${BASE}/settings`)));
     } catch (e) {
       this.error.set(toApiError(e).message);
     } finally {
@@ -102,35 +135,44 @@ export class VulndbPage {
     }
   }
 
-  protected patch(change: Partial<VulndbSettingsForm>): void {
-    this.form.update((f) => (f ? { ...f, ...change } : f));
+  private show(s: VulndbSettingsAnswer): void {
+    const { sources, ...nvd } = toForm(s);
+    this.nvd.reset(nvd);
+    this.sources.set(sources);
+    this.apiKeySet.set(s.nvd.apiKeySet);
+    this.loaded.set(true);
   }
 
-  protected setSource(i: number, change: Partial<{ ecosystem: string; url: string }>): void {
-    this.form.update((f) =>
-      f ? { ...f, sources: f.sources.map((s, j) => (j === i ? { ...s, ...change } : s)) } : f,
-    );
+  protected setSource(i: number, change: Partial<OsvSource>): void {
+    this.sources.update((list) => list.map((s, j) => (j === i ? { ...s, ...change } : s)));
   }
 
   protected addSource(): void {
-    this.form.update((f) => (f ? { ...f, sources: [...f.sources, { ecosystem: 'Debian', url: '' }] } : f));
+    this.sources.update((list) => [...list, { ecosystem: 'Debian', url: '' }]);
   }
 
   protected removeSource(i: number): void {
-    this.form.update((f) => (f ? { ...f, sources: f.sources.filter((_, j) => j !== i) } : f));
+    this.sources.update((list) => list.filter((_, j) => j !== i));
   }
 
   protected async save(): Promise<void> {
-    const f = this.form();
-    if (!f) return;
-    await this.act(async () => {
-      const s = await firstValueFrom(this.http.put<VulndbSettingsAnswer>(`${BASE}/settings`, toRequest(f)));
-      if (s?.nvd) {
-        this.form.set(toForm(s));
-        this.apiKeySet.set(s.nvd.apiKeySet);
-      }
-      this.saved.set('Settings saved.');
-    });
+    if (this.nvd.invalid) {
+      this.nvd.markAllAsTouched();
+      return;
+    }
+    const form: VulndbSettingsForm = { ...this.nvd.getRawValue(), sources: this.sources() };
+    this.fieldProblems.set([]);
+    await this.act(
+      async () => {
+        const s = await firstValueFrom(
+          this.http.put<VulndbSettingsAnswer>(`${BASE}/settings`, toRequest(form)),
+        );
+        if (s?.nvd) this.show(s);
+        this.saved.set('Settings saved.');
+      },
+      // Field errors go under their fields; the OSV rows' (`osv.sources.0.url`) stay in the banner.
+      (err) => this.fieldProblems.set(applyFieldErrors(this.nvd, err, FIELD_ALIASES)),
+    );
   }
 
   protected async syncNow(): Promise<void> {
@@ -159,14 +201,16 @@ export class VulndbPage {
     });
   }
 
-  private async act(fn: () => Promise<void>): Promise<void> {
+  private async act(fn: () => Promise<void>, onError?: (err: ApiError) => void): Promise<void> {
     this.busy.set(true);
     this.error.set(undefined);
     this.saved.set(undefined);
     try {
       await fn();
     } catch (e) {
-      this.error.set(toApiError(e).message);
+      const err = toApiError(e);
+      onError?.(err);
+      this.error.set(err.message);
     } finally {
       this.busy.set(false);
     }
