@@ -234,8 +234,12 @@ async function main() {
       peak = baseline;
       sampler = setInterval(() => (peak = Math.max(peak, rssOf(dd.pid).rss)), 50);
     }
+    // Every timed copy starts with no dirty pages: otherwise the writeback of the copies before it
+    // (three GiB by the time the second registry pulls) throttles whichever registry runs later.
+    await run('sync', []);
     const pushS = await timed(() => push(t, `oci:${big}:big`, 'big:v1', ['--preserve-digests']));
     const out = join(work, `pull-${name}`);
+    await run('sync', []);
     const pullS = await timed(() => pull(t, 'big:v1', `dir:${out}`, ['--preserve-digests']));
     if (sampler) clearInterval(sampler);
     rmSync(out, { recursive: true, force: true });
@@ -255,16 +259,22 @@ async function main() {
     : [];
   // Interleaved: each fixture is pushed to both registries, then pulled from both, so that the two
   // sides of a ratio see the same moment of a shared, noisy machine (small copies take ~0.1 s).
+  // Which registry goes first alternates, and each copy starts after a sync, so neither side always
+  // runs in the other's writeback.
   for (const name of Object.keys(targets))
     results[name].fixtures = { pushS: 0, pullS: 0, count: fixtures.length };
-  for (const f of fixtures) {
+  const inTurn = (n) => (n % 2 ? Object.entries(targets).reverse() : Object.entries(targets));
+  for (const [fi, f] of fixtures.entries()) {
     const [tr, ...rest] = f.skopeoRef.split(':');
     const src = `${tr}:${join(FIXTURES, rest.join(':'))}`;
     const ref = `fx-${f.name.replace(/[^a-z0-9]+/g, '-')}:v1`;
-    for (const [name, t] of Object.entries(targets))
+    for (const [name, t] of inTurn(fi)) {
+      await run('sync', []);
       results[name].fixtures.pushS += await timed(() => push(t, src, ref, f.skopeoCopyFlags ?? []));
-    for (const [name, t] of Object.entries(targets)) {
+    }
+    for (const [name, t] of inTurn(fi + 1)) {
       const out = join(work, `fx-${name}`);
+      await run('sync', []);
       results[name].fixtures.pullS += await timed(() => pull(t, ref, `dir:${out}`, f.skopeoCopyFlags ?? []));
       rmSync(out, { recursive: true, force: true });
     }

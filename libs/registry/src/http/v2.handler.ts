@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER, type Logger } from '@drydock/platform';
 import type { NextFunction, Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { RegistryAuthService, type Caller } from '../auth/registry-auth.service.js';
 import { principalLabel } from '../auth/identity-port.js';
 import type { RegistryAction } from '../auth/actions.js';
@@ -420,8 +419,8 @@ export class V2Handler {
       res.end();
       return;
     }
-    const stream = await this.blobs.read(digest, range ?? undefined);
-    await pipeline(stream, res);
+    await this.blobs.send(digest, res, range ?? undefined);
+    res.end();
   }
 
   private uploadHeaders(res: Response, name: string, upload: UploadRow): void {

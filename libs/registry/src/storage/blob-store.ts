@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export interface ByteRange {
   /** First byte, inclusive. */
@@ -34,6 +34,14 @@ export interface BlobStore {
   stat(digest: string): Promise<{ size: number } | null>;
   /** Streams a published blob, or a byte range of it. */
   read(digest: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * Writes a published blob, or a byte range of it, to `dest` (a blob GET) and resolves once every
+   * byte has been handed to it; `dest` is not ended. Rejects before writing anything when the blob
+   * is missing. A driver that streams from elsewhere (S3 GetObject) pipes its read(); the
+   * filesystem driver reuses a few buffers, because a fresh buffer per chunk of a gigabyte starts
+   * a full collection of the API's heap every few dozen MiB.
+   */
+  send(digest: string, dest: Writable, range?: ByteRange): Promise<void>;
   /** Removes a published blob (garbage collection); a missing blob is not an error. */
   delete(digest: string): Promise<void>;
   /**

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { FsBlobStore } from './fs-blob-store.js';
 import { sha256, sha256OfStream } from './hashing.js';
@@ -42,6 +42,53 @@ describe('FsBlobStore', () => {
     for await (const b of store.listBlobs()) blobs.push(b);
     expect(blobs.map((b) => b.digest)).toEqual([digest]);
     expect(Number.isFinite(blobs[0].modifiedAt.getTime())).toBe(true);
+  });
+
+  it('sends a blob or a range through reused buffers only after the destination has taken each chunk', async () => {
+    // 6.5 MiB of varied bytes: more chunks than the sender has buffers, so every buffer is reused.
+    const data = Buffer.alloc(6.5 * 1024 * 1024);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 31 + (i >>> 20) * 101 + (i >>> 9)) & 0xff;
+    const digest = sha256(data);
+    await store.writePart('u3', 0, Readable.from([data]));
+    await store.commitUpload('u3', [{ offset: 0, size: data.length }], digest);
+    // A slow destination that copies each chunk only when it calls back: a buffer reused before
+    // its callback would show up here as wrong bytes.
+    const sink = () => {
+      const got: Buffer[] = [];
+      const dest = new Writable({
+        highWaterMark: 1,
+        write(chunk: Buffer, _enc, cb) {
+          setTimeout(() => {
+            got.push(Buffer.from(chunk));
+            cb();
+          }, 2);
+        },
+      });
+      return { dest, bytes: () => Buffer.concat(got) };
+    };
+    const whole = sink();
+    await store.send(digest, whole.dest);
+    expect(sha256(whole.bytes())).toBe(digest);
+    expect(whole.dest.writableEnded).toBe(false);
+    const part = sink();
+    await store.send(digest, part.dest, { start: 1_000_000, end: 3_500_000 });
+    expect(part.bytes().equals(data.subarray(1_000_000, 3_500_001))).toBe(true);
+
+    // A missing blob rejects before anything is written.
+    const none = sink();
+    await expect(store.send(sha256('absent'), none.dest)).rejects.toThrow(/ENOENT/);
+    expect(none.bytes().length).toBe(0);
+
+    // A destination that goes away mid-blob (a client hanging up) ends the send instead of hanging.
+    let writes = 0;
+    const gone = new Writable({
+      write(_chunk, _enc, cb) {
+        if (++writes === 2) gone.destroy();
+        else cb();
+      },
+    });
+    await expect(store.send(digest, gone)).rejects.toThrow();
+    expect(writes).toBeLessThan(7);
   });
 
   it('overwrites an interrupted part when the retry starts at the same offset', async () => {
