@@ -401,7 +401,7 @@ function writeResults(rows: Row[], runs: number, load: number[]): void {
     '## Scanner (libs/scanner)',
     '',
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, load average ${load.map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) at the start; best of ${runs} alternating runs, each in its own process (\`node dist/bench-scanner/bench/scanner/run.js\`).`,
-    'Floor = decompress + SHA-256 every layer blob with Node zlib + crypto in one streaming pass, layer after layer. Scan = `scanImage` (DiffID, tar walk, SHA-256 of every file, detectors, ELF signatures, merge; layers in parallel, layers of 8 MiB and more inflated and DiffID-hashed on a worker thread). Targets: ratio ≤ 1.5×, peak RSS < 300 MB.',
+    'Floor = decompress + SHA-256 every layer blob with Node zlib + crypto in one streaming pass, layer after layer. Scan = `scanImage` (DiffID, tar walk, SHA-256 of every file, detectors, ELF signatures, merge; layers in parallel, layers of 8 MiB and more, and smaller gzip layers that a probe of their first 32 KiB says inflate to 24 MiB or more, inflated and DiffID-hashed on a worker thread). Targets: ratio ≤ 1.5×, peak RSS < 300 MB.',
     '',
     table(rows),
     '',
