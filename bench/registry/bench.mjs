@@ -173,7 +173,11 @@ async function main() {
 
   const email = `bench-${randomBytes(3).toString('hex')}@example.test`;
   const password = 'bench-password-long-enough';
-  const org = `bench${randomBytes(3).toString('hex')}`;
+  // The same organization every run (each run has its own database), as the reference's repository
+  // names are the same every run: skopeo's blob info cache, kept across runs, then remembers the same
+  // kind of locations for both registries. A new name per run left Drydock alone with up to five
+  // stale locations per blob to probe, each with a token request for its scope.
+  const org = 'benchorg';
   const su = await fetch(`http://127.0.0.1:${DD_PORT}/api/v1/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
