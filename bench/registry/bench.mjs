@@ -5,6 +5,7 @@
 //
 //   node bench/registry/bench.mjs            # needs skopeo, docker-registry, PostgreSQL, Redis
 //   DIST=/tmp/ddbench-dist GIB=1 node bench/registry/bench.mjs
+//   WARM_BLOB_CACHE=1 node bench/registry/bench.mjs   # keep skopeo's blob info cache (see below)
 //
 // DIST is a server build (`npm run build:server` → dist/, the default). Prints a Markdown section
 // for bench/RESULTS.md on stdout; progress goes to stderr.
@@ -15,11 +16,13 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 
@@ -33,6 +36,7 @@ const REF_PORT = 5055;
 const DD_PORT = 5056;
 const work = mkdtempSync(join(tmpdir(), 'ddbench-'));
 const log = (...a) => console.error('[bench]', ...a);
+const serverLog = join(work, 'drydock.log');
 const children = [];
 
 function run(cmd, args, opts = {}) {
@@ -87,7 +91,6 @@ async function makeBigLayout(dir, bytes) {
   }
   await new Promise((r) => out.end(r));
   const layerHex = hash.digest('hex');
-  const { renameSync } = await import('node:fs');
   renameSync(tmp, join(dir, 'blobs', 'sha256', layerHex));
   const config = Buffer.from(
     JSON.stringify({
@@ -150,7 +153,8 @@ async function main() {
   children.push(spawn('docker-registry', ['serve', refConf], { stdio: 'ignore' }));
 
   const dd = spawn(process.execPath, [join(DIST, 'apps/api/src/main.js')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // Its log (warnings and errors at LOG_LEVEL=warn) is kept and shown if the run fails.
+    stdio: ['ignore', openSync(serverLog, 'w'), 'inherit'],
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -337,10 +341,28 @@ async function main() {
   console.log(lines.join('\n'));
 }
 
+// skopeo remembers, across runs, where it has seen each blob (its blob info cache) and probes those
+// locations before uploading. Left over from earlier runs, whose databases and data directories are
+// gone, they cost Drydock a token request per stale location (the reference answers the bare HEAD),
+// so the result would depend on what ran before. Each run starts with an empty cache: the user's is
+// moved aside and put back afterwards (WARM_BLOB_CACHE=1 keeps it in place).
+const blobCaches = [
+  '/var/lib/containers/cache/blob-info-cache-v1.boltdb',
+  join(
+    process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'),
+    'containers/cache/blob-info-cache-v1.boltdb',
+  ),
+].filter((p) => !process.env.WARM_BLOB_CACHE && existsSync(p));
+for (const p of blobCaches) renameSync(p, `${p}.drydock-bench`);
+
 try {
   await main();
+} catch (e) {
+  if (existsSync(serverLog)) log('Drydock log:\n' + readFileSync(serverLog, 'utf8'));
+  throw e;
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1500));
   rmSync(work, { recursive: true, force: true });
+  for (const p of blobCaches) renameSync(`${p}.drydock-bench`, p);
 }
