@@ -5,6 +5,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { ApiClient, signup } from '../../../test/support/http.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
 import { MANIFEST_PUSHED, type ManifestPushedEvent } from './events.js';
+import { RegistryStore } from './db/registry-store.js';
 import { RegistryMaintenance } from './jobs/maintenance.service.js';
 import { BLOB_STORE, type BlobStore } from './storage/blob-store.js';
 import { OciTestClient, blobOf, buildImage, sha256 } from './testing/oci-test-client.js';
@@ -305,6 +306,28 @@ describe('blob uploads', () => {
     expect(fallback.status).toBe(202);
     expect(fallback.headers.get('location')).toMatch(/\/blobs\/uploads\//);
     expect((await s.request('HEAD', `/v2/${stranger.organization}/x/blobs/${b.digest}`)).status).toBe(404);
+  });
+
+  it('concurrent first pushes to one new repository converge on one row (no 500)', async () => {
+    // skopeo starts a layer's upload or mount per layer in parallel, so the first push of a repository
+    // creates it from several requests at once. The race is narrow: many rounds of several at once.
+    const store = t.app.get(RegistryStore);
+    for (let round = 0; round < 300; round++) {
+      const repoName = `${org}/race-${round}`;
+      const repos = await Promise.all(
+        Array.from({ length: 8 }, () => store.ensureRepository(owner.orgId, repoName)),
+      );
+      expect(new Set(repos.map((r) => r.id)).size).toBe(1);
+    }
+    // And through /v2: parallel upload starts into a repository that does not exist yet.
+    for (let round = 0; round < 5; round++) {
+      const statuses = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          oci.request('POST', `/v2/${org}/race-http-${round}/blobs/uploads/`).then((r) => r.status),
+        ),
+      );
+      expect(statuses).toEqual([202, 202, 202, 202]);
+    }
   });
 
   it('deletes a blob link', async () => {

@@ -139,11 +139,14 @@ export class RegistryStore {
   async ensureRepository(orgId: string, name: string): Promise<Repository> {
     // One round trip: the new row, or the one already there. A row committed by a concurrent first
     // push after this statement's snapshot is invisible to its SELECT; the read after it sees it.
+    // ON CONFLICT without a target: two unique indexes hold the name ((organization_id, name) and
+    // name alone), and a conflict target makes only its own index an arbiter, so a racing insert
+    // could still fail on the other one with a unique violation (a 500 on a parallel first push).
     const { rows } = await this.db.writeTenant<RepositoryRow>(
       orgId,
       `WITH created AS (
          INSERT INTO repositories (organization_id, name) VALUES ($1, $2)
-         ON CONFLICT (organization_id, name) DO NOTHING RETURNING ${REPOSITORY_COLUMNS})
+         ON CONFLICT DO NOTHING RETURNING ${REPOSITORY_COLUMNS})
        SELECT * FROM created
        UNION ALL SELECT ${REPOSITORY_COLUMNS} FROM repositories WHERE organization_id = $1 AND name = $2
        LIMIT 1`,
@@ -167,7 +170,7 @@ export class RegistryStore {
     return this.tenant(orgId, async (m) => {
       const rows: { id: string }[] = await m.query(
         `INSERT INTO repositories (organization_id, name, visibility, scan_mode, description)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id, name) DO NOTHING RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
         [orgId, name, opts.visibility ?? 'private', opts.scanMode ?? 'on_push', opts.description ?? null],
       );
       if (rows.length === 0) return null;
