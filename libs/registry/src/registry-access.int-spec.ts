@@ -2,7 +2,14 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { ApiClient, identity, signup } from '../../../test/support/http.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
 import { BLOB_STORE, type BlobStore } from './storage/blob-store.js';
-import { OciTestClient, blobOf, buildImage, sha256, type TestImage } from './testing/oci-test-client.js';
+import {
+  blobOf,
+  buildImage,
+  buildIndex,
+  OciTestClient,
+  sha256,
+  type TestImage,
+} from './testing/oci-test-client.js';
 
 /**
  * The team-grant matrix: read-only / read-write / admin, on one repository and on a namespace
@@ -318,26 +325,10 @@ describe('REST: one tag', () => {
       ['b', b],
     ] as const)
       expect((await ownerOci.pushImage(full, tag, img)).status).toBe(201);
-    const index = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.index.v1+json',
-        manifests: [
-          {
-            mediaType: a.mediaType,
-            digest: a.digest,
-            size: a.manifest.length,
-            platform: { os: 'linux', architecture: 'amd64' },
-          },
-          {
-            mediaType: b.mediaType,
-            digest: b.digest,
-            size: b.manifest.length,
-            platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
-          },
-        ],
-      }),
-    );
+    const index = buildIndex([
+      { image: a, platform: { os: 'linux', architecture: 'amd64' } },
+      { image: b, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+    ]);
     const put = await ownerOci.request('PUT', `/v2/${full}/manifests/multi`, {
       body: index,
       headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },

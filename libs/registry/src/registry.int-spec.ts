@@ -8,7 +8,7 @@ import { MANIFEST_PUSHED, type ManifestPushedEvent } from './events.js';
 import { RegistryStore } from './db/registry-store.js';
 import { RegistryMaintenance } from './jobs/maintenance.service.js';
 import { BLOB_STORE, type BlobStore } from './storage/blob-store.js';
-import { OciTestClient, blobOf, buildImage, sha256 } from './testing/oci-test-client.js';
+import { blobOf, buildImage, buildIndex, OciTestClient, sha256 } from './testing/oci-test-client.js';
 
 let t: TestApp;
 let api: ApiClient;
@@ -413,26 +413,10 @@ describe('manifests', () => {
     const a = buildImage('idx-a', { arch: 'amd64' });
     const b = buildImage('idx-b', { arch: 'arm64' });
     await oci.pushImage(`${org}/multi`, 'amd64', a);
-    const index = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.index.v1+json',
-        manifests: [
-          {
-            mediaType: a.mediaType,
-            digest: a.digest,
-            size: a.manifest.length,
-            platform: { os: 'linux', architecture: 'amd64' },
-          },
-          {
-            mediaType: b.mediaType,
-            digest: b.digest,
-            size: b.manifest.length,
-            platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
-          },
-        ],
-      }),
-    );
+    const index = buildIndex([
+      { image: a, platform: { os: 'linux', architecture: 'amd64' } },
+      { image: b, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+    ]);
     const missing = await oci.request('PUT', `/v2/${org}/multi/manifests/latest`, {
       body: index,
       headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },

@@ -333,8 +333,7 @@ export class RepositoriesService {
   private async configPlatform(config: { digest: string; size: number }): Promise<Platform[]> {
     if (config.size > MAX_CONFIG_BYTES) return [];
     try {
-      const stat = await this.blobs.stat(config.digest);
-      if (!stat || stat.size > MAX_CONFIG_BYTES) return [];
+      // A missing blob rejects here; one larger than its descriptor said stops at the cap below.
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of await this.blobs.read(config.digest)) {

@@ -92,6 +92,24 @@ export function buildImage(
   };
 }
 
+/** The bytes of an OCI image index over the given images, each with its platform. */
+export function buildIndex(
+  children: { image: TestImage; platform: { os: string; architecture: string; variant?: string } }[],
+): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: children.map(({ image, platform }) => ({
+        mediaType: image.mediaType,
+        digest: image.digest,
+        size: image.manifest.length,
+        platform,
+      })),
+    }),
+  );
+}
+
 export interface Res {
   status: number;
   headers: Headers;

@@ -155,48 +155,37 @@ export async function analyzeLayer(
     return null;
   };
 
-  // Sniff the compression from the first bytes.
+  // Sniff the compression from the first bytes (the chunks read are replayed below).
   const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const headChunks: Buffer[] = [];
   let headLen = 0;
   let done = false;
-  try {
-    while (headLen < 4) {
-      const r = await iterator.next();
-      if (r.done) {
-        done = true;
-        break;
+  /** Reads chunks until at least `min` bytes are held or the blob ends. */
+  const readHead = async (min: number): Promise<void> => {
+    try {
+      while (!done && headLen < min) {
+        const r = await iterator.next();
+        if (r.done) {
+          done = true;
+          break;
+        }
+        const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+        headChunks.push(c);
+        headLen += c.length;
       }
-      const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-      headChunks.push(c);
-      headLen += c.length;
+    } catch (err) {
+      throw new ScanError('LAYER_CORRUPT', `cannot read blob: ${(err as Error).message}`, digest, {
+        cause: err,
+      });
     }
-  } catch (err) {
-    throw new ScanError('LAYER_CORRUPT', `cannot read blob: ${(err as Error).message}`, digest, {
-      cause: err,
-    });
-  }
+  };
+  await readHead(4);
   const compression = sniffCompression(Buffer.concat(headChunks));
   let offThread = (options.offThread ?? true) !== false && compression !== 'zstd';
   if (offThread && options.offThread === 'auto') {
     offThread = false;
     if (compression === 'gzip' && options.compressedSize !== undefined) {
-      try {
-        while (!done && headLen < PROBE_INPUT_BYTES) {
-          const r = await iterator.next();
-          if (r.done) {
-            done = true;
-            break;
-          }
-          const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-          headChunks.push(c);
-          headLen += c.length;
-        }
-      } catch (err) {
-        throw new ScanError('LAYER_CORRUPT', `cannot read blob: ${(err as Error).message}`, digest, {
-          cause: err,
-        });
-      }
+      await readHead(PROBE_INPUT_BYTES);
       const head = headChunks.length === 1 ? headChunks[0] : Buffer.concat(headChunks);
       offThread = expectedUncompressed(head, options.compressedSize) >= OFF_THREAD_AUTO_MIN_UNCOMPRESSED;
     }

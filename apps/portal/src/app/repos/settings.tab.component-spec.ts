@@ -121,35 +121,37 @@ describe('Repository settings tab', () => {
 
     it('pages the teams with the API, each with its access or "no access"', async () => {
       await open('owner', null);
-      const first = api.answer('GET', TEAMS, {
-        items: [{ id: 't1', name: 'backend', createdAt: '2026-11-01T00:00:00Z' }],
-        total: 21,
-        limit: 20,
-        offset: 0,
-      });
-      expect(first.request.params.get('limit')).toBe('20');
-      expect(first.request.params.get('offset')).toBe('0');
-      await settle();
-      api.answer('GET', `${TEAMS}/t1/grants`, [{ target: 'acme/other', level: 'read' }]);
-      await settle();
-      fixture.detectChanges();
-      expect([...el.querySelectorAll('.team-list li')].map((li) => text(li))).toEqual(['backend: no access']);
+      // One page of one team, then that team's grants; returns the page request.
+      const answerPage = async (offset: number, team: { id: string; name: string }, grant: object) => {
+        const page = api.answer('GET', TEAMS, {
+          items: [{ ...team, createdAt: '2026-11-01T00:00:00Z' }],
+          total: 21,
+          limit: 20,
+          offset,
+        });
+        await settle();
+        api.answer('GET', `${TEAMS}/${team.id}/grants`, [grant]);
+        await settle();
+        fixture.detectChanges();
+        return page.request;
+      };
+      const teamList = () => [...el.querySelectorAll('.team-list li')].map((li) => text(li));
+
+      const first = await answerPage(
+        0,
+        { id: 't1', name: 'backend' },
+        { target: 'acme/other', level: 'read' },
+      );
+      expect(first.params.get('limit')).toBe('20');
+      expect(first.params.get('offset')).toBe('0');
+      expect(teamList()).toEqual(['backend: no access']);
 
       const paginator = await loader.getHarness(MatPaginatorHarness);
       expect(await paginator.getRangeLabel()).toBe('1 – 20 of 21');
       await paginator.goToNextPage();
-      const second = api.answer('GET', TEAMS, {
-        items: [{ id: 't21', name: 'qa', createdAt: '2026-11-01T00:00:00Z' }],
-        total: 21,
-        limit: 20,
-        offset: 20,
-      });
-      expect(second.request.params.get('offset')).toBe('20');
-      await settle();
-      api.answer('GET', `${TEAMS}/t21/grants`, [{ target: 'acme/api', level: 'admin' }]);
-      await settle();
-      fixture.detectChanges();
-      expect([...el.querySelectorAll('.team-list li')].map((li) => text(li))).toEqual(['qa: admin Remove']);
+      const second = await answerPage(20, { id: 't21', name: 'qa' }, { target: 'acme/api', level: 'admin' });
+      expect(second.params.get('offset')).toBe('20');
+      expect(teamList()).toEqual(['qa: admin Remove']);
     });
 
     it('says why when the teams cannot be loaded', async () => {
