@@ -1,11 +1,12 @@
 /**
- * The registry against real clients: skopeo (and podman, when installed) copy images in and out of
- * a started Drydock. Fixture round trips need ../shared/fixtures (skipped cleanly without it);
- * everything else uses a tiny image built here. Without skopeo on the PATH (the CI installs it, and
- * podman) the suite reports why and registers nothing else; without podman only its test says so.
+ * The registry against real clients: skopeo, podman and docker (a private Docker engine started by
+ * the test) copy images in and out of a started Drydock. Fixture round trips need ../shared/fixtures
+ * (skipped cleanly without it); everything else uses a tiny image built here. Without skopeo on the
+ * PATH (the CI installs it, podman and docker.io) the suite reports why and registers nothing else;
+ * without podman, or docker and dockerd, only that client's test says so.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -20,7 +21,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiClient, signup } from '../test/support/http.js';
 import { startTestApp, type TestApp } from '../test/support/test-app.js';
-import { OciTestClient, buildImage, type TestImage } from '../libs/registry/src/testing/oci-test-client.js';
+import {
+  OciTestClient,
+  buildImage,
+  buildIndex,
+  type TestImage,
+} from '../libs/registry/src/testing/oci-test-client.js';
 
 const FIXTURES = resolve(process.cwd(), '..', 'shared', 'fixtures', 'images');
 const hasFixtures = existsSync(join(FIXTURES, 'fixtures.json'));
@@ -41,6 +47,9 @@ function run(
 
 const hasSkopeo = await run('skopeo', ['--version']).then((r) => r.code === 0);
 const hasPodman = await run('podman', ['--version']).then((r) => r.code === 0);
+const hasDocker =
+  (await run('docker', ['--version']).then((r) => r.code === 0)) &&
+  (await run('dockerd', ['--version']).then((r) => r.code === 0));
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** An OCI image layout on disk holding `img` as `tag`, for `skopeo copy oci:<dir>:<tag>`. */
@@ -413,6 +422,154 @@ if (!hasSkopeo) {
           expect(denied.code).not.toBe(0);
           expect(denied.stderr).toMatch(/denied/i);
         } finally {
+          rmSync(root, { recursive: true, force: true });
+        }
+      }, 300_000);
+    }
+
+    if (!hasDocker) {
+      it('docker push/pull needs docker and dockerd on the PATH (apt-get install docker.io): skipped', () => {
+        console.warn('docker or dockerd not found: docker push/pull skipped');
+      });
+    } else {
+      it('docker logs in with a service-account token, pushes and pulls an image and pulls an OCI index; a read-only account cannot push', async () => {
+        // A private Docker engine: its own data root, socket and client config, vfs storage (no
+        // mounts), no iptables or bridge (nothing of the machine's network is touched).
+        const root = mkdtempSync(join(tmpdir(), 'dd-docker-'));
+        const sock = join(root, 'docker.sock');
+        const daemon = spawn(
+          'dockerd',
+          [
+            '--data-root',
+            join(root, 'data'),
+            '--exec-root',
+            join(root, 'exec'),
+            '--pidfile',
+            join(root, 'dockerd.pid'),
+            '--host',
+            `unix://${sock}`,
+            '--storage-driver',
+            'vfs',
+            '--iptables=false',
+            '--ip6tables=false',
+            '--bridge=none',
+          ],
+          { stdio: ['ignore', 'ignore', 'pipe'] },
+        );
+        let daemonLog = '';
+        daemon.stderr.on('data', (d: Buffer) => (daemonLog = (daemonLog + d.toString()).slice(-8000)));
+        const exited = new Promise<void>((res) => daemon.once('exit', () => res()));
+        const docker = (config: string, args: string[], input?: string) =>
+          new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
+            const child = execFile(
+              'docker',
+              ['--host', `unix://${sock}`, '--config', join(root, config), ...args],
+              { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+              (err, stdout, stderr) =>
+                res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+            );
+            child.stdin?.end(input ?? '');
+          });
+        try {
+          let up = false;
+          for (let i = 0; i < 60 && !up && daemon.exitCode === null; i++) {
+            up = (await docker('a', ['version', '--format', '{{.Server.Version}}'])).code === 0;
+            if (!up) await new Promise((r) => setTimeout(r, 500));
+          }
+          if (!up) throw new Error(`dockerd did not start:\n${daemonLog}`);
+
+          // docker login: a token request without scope (offline_token=true), then /v2/ with it.
+          const login = await docker('a', ['login', host, '-u', 'ci', '--password-stdin'], ciToken);
+          expect(login).toMatchObject({ code: 0 });
+          expect(login.stdout).toMatch(/Login Succeeded/);
+
+          // The two-layer image, loaded into the engine from its OCI layout.
+          writeLayout(join(root, 'tiny'), 'v1', tiny);
+          const ref = `${host}/${org}/docker/tiny:v1`;
+          const load = await skopeo([
+            'copy',
+            '--dest-daemon-host',
+            `unix://${sock}`,
+            `oci:${join(root, 'tiny')}:v1`,
+            `docker-daemon:${ref}`,
+          ]);
+          expect(load).toMatchObject({ code: 0 });
+
+          // docker push streams each layer in one PATCH without Content-Range.
+          const push = await docker('a', ['push', ref]);
+          expect(push).toMatchObject({ code: 0 });
+          const pushed = /digest: (sha256:[a-f0-9]{64})/.exec(push.stdout)?.[1];
+          expect(pushed).toBeDefined();
+          const client = new OciTestClient(t.url, { username: 'ci', password: ciToken });
+          const m = await client.request('GET', `/v2/${org}/docker/tiny/manifests/v1`, {
+            headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+          });
+          expect(m.status).toBe(200);
+          expect(`sha256:${sha(m.body)}`).toBe(pushed);
+          const doc = m.json<{
+            mediaType: string;
+            config: { digest: string };
+            layers: { digest: string }[];
+          }>();
+          expect(doc.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
+          expect(doc.layers).toHaveLength(tiny.layers.length);
+          for (const d of [doc.config.digest, ...doc.layers.map((l) => l.digest)]) {
+            const b = await client.request('GET', `/v2/${org}/docker/tiny/blobs/${d}`);
+            expect(`sha256:${sha(b.body)}`).toBe(d);
+          }
+
+          // Removed from the engine, then pulled back: the same manifest digest, the same image.
+          const imageId = (await docker('a', ['image', 'inspect', '--format', '{{.Id}}', ref])).stdout.trim();
+          expect(await docker('a', ['rmi', ref])).toMatchObject({ code: 0 });
+          const pull = await docker('a', ['pull', ref]);
+          expect(pull).toMatchObject({ code: 0 });
+          expect(pull.stdout).toContain(`Digest: ${pushed}`);
+          const after = await docker('a', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+          expect(after.stdout.trim()).toBe(imageId);
+
+          // An OCI image index: docker negotiates it by Accept and pulls this machine's platform.
+          const native = process.arch === 'arm64' ? 'arm64' : 'amd64';
+          const children = ['amd64', 'arm64'].map((arch) => ({
+            image: buildImage(`e2e-docker-${arch}`, { arch }),
+            platform: { os: 'linux', architecture: arch },
+          }));
+          for (const c of children)
+            expect((await client.pushImage(`${org}/docker/multi`, c.image.digest, c.image)).status).toBe(201);
+          const index = buildIndex(children);
+          const put = await client.request('PUT', `/v2/${org}/docker/multi/manifests/v1`, {
+            body: index,
+            headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+          });
+          expect(put.status).toBe(201);
+          const multi = await docker('a', ['pull', `${host}/${org}/docker/multi:v1`]);
+          expect(multi).toMatchObject({ code: 0 });
+          expect(multi.stdout).toContain(`Digest: sha256:${sha(index)}`);
+          const multiId = await docker('a', [
+            'image',
+            'inspect',
+            '--format',
+            '{{.Id}}',
+            `${host}/${org}/docker/multi:v1`,
+          ]);
+          expect(multiId.stdout.trim()).toBe(
+            children.find((c) => c.platform.architecture === native)!.image.config.digest,
+          );
+
+          // A read-only account logs in and pulls, but its push is refused.
+          const roLogin = await docker('b', ['login', host, '-u', 'reader', '--password-stdin'], readerToken);
+          expect(roLogin).toMatchObject({ code: 0 });
+          expect(await docker('b', ['pull', ref])).toMatchObject({ code: 0 });
+          const roRef = `${host}/${org}/docker/tiny:ro`;
+          expect(await docker('b', ['tag', ref, roRef])).toMatchObject({ code: 0 });
+          const denied = await docker('b', ['push', roRef]);
+          expect(denied.code).not.toBe(0);
+          expect(denied.stderr + denied.stdout).toMatch(/denied/i);
+          const tags = await client.request('GET', `/v2/${org}/docker/tiny/tags/list`);
+          expect(tags.json<{ tags: string[] }>().tags).toEqual(['v1']);
+        } finally {
+          daemon.kill('SIGTERM');
+          await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+          if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill('SIGKILL');
           rmSync(root, { recursive: true, force: true });
         }
       }, 300_000);
