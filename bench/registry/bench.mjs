@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Registry benchmark: skopeo push/pull of a 1 GiB single-layer image and of the fixture images,
-// Drydock side by side with the reference CNCF registry (Debian `docker-registry`, loopback,
-// filesystem storage); Drydock's RSS while the 1 GiB blob streams; ten concurrent pushes.
+// Registry benchmark: skopeo push/pull of a 1 GiB single-layer image (two rounds, each with a fresh
+// layer, in ABBA order) and of the fixture images, Drydock side by side with the reference CNCF
+// registry (Debian `docker-registry`, loopback, filesystem storage); Drydock's RSS while the 1 GiB
+// blobs stream; ten concurrent pushes. Each run uses its own database, dropped at the end.
 //
 //   node bench/registry/bench.mjs            # needs skopeo, docker-registry, PostgreSQL, Redis
 //   DIST=/tmp/ddbench-dist GIB=1 node bench/registry/bench.mjs
 //   WARM_BLOB_CACHE=1 node bench/registry/bench.mjs   # keep skopeo's blob info cache (see below)
+//   ROUNDS=1 node bench/registry/bench.mjs            # one 1 GiB round instead of two (ABBA order)
 //
 // DIST is a server build (`npm run build:server` → dist/, the default). Prints a Markdown section
 // for bench/RESULTS.md on stdout; progress goes to stderr.
@@ -31,6 +33,7 @@ const DIST = resolve(process.env.DIST ?? join(root, 'dist'));
 const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const GIB = Number(process.env.GIB ?? 1);
+const ROUNDS = Math.max(1, Number(process.env.ROUNDS ?? 2));
 const FIXTURES = resolve(root, '..', 'shared', 'fixtures', 'images');
 const REF_PORT = 5055;
 const DD_PORT = 5056;
@@ -136,8 +139,17 @@ async function makeBigLayout(dir, bytes) {
   return `sha256:${mHex}`;
 }
 
+// Each run's own database, dropped at the end.
+const dbName = `ddbench_${randomBytes(4).toString('hex')}`;
+
+async function dropDatabase() {
+  const admin = new pg.Client({ connectionString: PG });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
+  await admin.end();
+}
+
 async function main() {
-  const dbName = `ddbench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
@@ -227,33 +239,48 @@ async function main() {
       dest,
     ]);
 
-  const results = {};
+  const results = { reference: { big: { pushS: 0, pullS: 0 } }, drydock: { big: { pushS: 0, pullS: 0 } } };
   const bytes = Math.round(GIB * 1024 * 1024 * 1024);
-  log(`building a ${GIB} GiB layout`);
-  const big = join(work, 'big');
-  await makeBigLayout(big, bytes);
+  // ROUNDS rounds (default 2), each with its own freshly generated layer (no blob is ever already
+  // there), in ABBA order: the reference goes first in even rounds, Drydock in odd ones, so that
+  // neither side always copies onto the disk state the other just left.
+  const bigRounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    log(`building a ${GIB} GiB layout (${r + 1}/${ROUNDS})`);
+    const dir = join(work, `big-${r}`);
+    await makeBigLayout(dir, bytes);
+    bigRounds.push(dir);
+  }
 
   let baseline = 0;
   let peak = 0;
-  for (const [name, t] of Object.entries(targets)) {
-    let sampler;
-    if (name === 'drydock') {
-      baseline = rssOf(dd.pid).rss;
-      peak = baseline;
-      sampler = setInterval(() => (peak = Math.max(peak, rssOf(dd.pid).rss)), 50);
+  const perRound = [];
+  for (const [r, big] of bigRounds.entries()) {
+    const round = {};
+    for (const [name, t] of r % 2 ? Object.entries(targets).reverse() : Object.entries(targets)) {
+      let sampler;
+      if (name === 'drydock') {
+        if (!baseline) baseline = peak = rssOf(dd.pid).rss;
+        sampler = setInterval(() => (peak = Math.max(peak, rssOf(dd.pid).rss)), 50);
+      }
+      // Every timed copy starts with no dirty pages: otherwise the writeback of the copies before it
+      // (GiBs by the time the second registry pulls) throttles whichever registry runs later.
+      await run('sync', []);
+      const pushS = await timed(() => push(t, `oci:${big}:big`, `big${r}:v1`, ['--preserve-digests']));
+      const out = join(work, `pull-${name}`);
+      await run('sync', []);
+      const pullS = await timed(() => pull(t, `big${r}:v1`, `dir:${out}`, ['--preserve-digests']));
+      if (sampler) clearInterval(sampler);
+      rmSync(out, { recursive: true, force: true });
+      results[name].big.pushS += pushS;
+      results[name].big.pullS += pullS;
+      round[name] = { pushS, pullS };
+      log(`round ${r + 1}`, name, `${GIB} GiB push`, pushS.toFixed(2), 's pull', pullS.toFixed(2), 's');
     }
-    // Every timed copy starts with no dirty pages: otherwise the writeback of the copies before it
-    // (three GiB by the time the second registry pulls) throttles whichever registry runs later.
-    await run('sync', []);
-    const pushS = await timed(() => push(t, `oci:${big}:big`, 'big:v1', ['--preserve-digests']));
-    const out = join(work, `pull-${name}`);
-    await run('sync', []);
-    const pullS = await timed(() => pull(t, 'big:v1', `dir:${out}`, ['--preserve-digests']));
-    if (sampler) clearInterval(sampler);
-    rmSync(out, { recursive: true, force: true });
-    results[name] = { big: { pushS, pullS } };
-    log(name, '1 GiB push', pushS.toFixed(2), 's pull', pullS.toFixed(2), 's');
+    perRound.push(round);
+    if (r < ROUNDS - 1) rmSync(big, { recursive: true, force: true });
   }
+  const big = bigRounds.at(-1);
   const hwm = rssOf(dd.pid).hwm;
 
   // Let the kernel write the 1 GiB phase's dirty pages back first, so that its writeback does not
@@ -317,14 +344,17 @@ async function main() {
 
   const mb = (n) => (n / 1024 / 1024).toFixed(0);
   const mbps = (s) => (bytes / 1024 / 1024 / s).toFixed(0);
+  // The 1 GiB rows: the mean time of one copy over the rounds; the ratio is of the totals.
+  const per = (total) => (total / ROUNDS).toFixed(2);
+  const each = ROUNDS > 1 ? ` (mean of ${ROUNDS} rounds)` : '';
   const r = results;
   const lines = [
     `### Registry (${new Date().toISOString().slice(0, 10)}, skopeo ${(await run('skopeo', ['--version'])).trim().split(' ').pop()}, loopback, filesystem storage)`,
     '',
     `| workload | reference registry | Drydock | Drydock / reference throughput |`,
     `| --- | --- | --- | --- |`,
-    `| push ${GIB} GiB single layer | ${r.reference.big.pushS.toFixed(2)} s (${mbps(r.reference.big.pushS)} MiB/s) | ${r.drydock.big.pushS.toFixed(2)} s (${mbps(r.drydock.big.pushS)} MiB/s) | ${(r.reference.big.pushS / r.drydock.big.pushS).toFixed(2)}× |`,
-    `| pull ${GIB} GiB single layer | ${r.reference.big.pullS.toFixed(2)} s (${mbps(r.reference.big.pullS)} MiB/s) | ${r.drydock.big.pullS.toFixed(2)} s (${mbps(r.drydock.big.pullS)} MiB/s) | ${(r.reference.big.pullS / r.drydock.big.pullS).toFixed(2)}× |`,
+    `| push ${GIB} GiB single layer${each} | ${per(r.reference.big.pushS)} s (${mbps(per(r.reference.big.pushS))} MiB/s) | ${per(r.drydock.big.pushS)} s (${mbps(per(r.drydock.big.pushS))} MiB/s) | ${(r.reference.big.pushS / r.drydock.big.pushS).toFixed(2)}× |`,
+    `| pull ${GIB} GiB single layer${each} | ${per(r.reference.big.pullS)} s (${mbps(per(r.reference.big.pullS))} MiB/s) | ${per(r.drydock.big.pullS)} s (${mbps(per(r.drydock.big.pullS))} MiB/s) | ${(r.reference.big.pullS / r.drydock.big.pullS).toFixed(2)}× |`,
   ];
   if (fixtures.length) {
     lines.push(
@@ -332,9 +362,13 @@ async function main() {
       `| pull ${fixtures.length} fixture images | ${r.reference.fixtures.pullS.toFixed(2)} s | ${r.drydock.fixtures.pullS.toFixed(2)} s | ${(r.reference.fixtures.pullS / r.drydock.fixtures.pullS).toFixed(2)}× |`,
     );
   }
+  lines.push('');
+  if (ROUNDS > 1)
+    lines.push(
+      `- ${GIB} GiB rounds, Drydock / reference: ${perRound.map((x, i) => `round ${i + 1} (${i % 2 ? 'Drydock' : 'reference'} first) push ${(x.reference.pushS / x.drydock.pushS).toFixed(2)}×, pull ${(x.reference.pullS / x.drydock.pullS).toFixed(2)}×`).join('; ')}.`,
+    );
   lines.push(
-    '',
-    `- Drydock RSS: ${mb(baseline)} MiB before the 1 GiB push, ${mb(peak)} MiB peak while it streamed in and out (growth ${mb(peak - baseline)} MiB; target < 150 MB); process peak (VmHWM) ${mb(hwm)} MiB.`,
+    `- Drydock RSS: ${mb(baseline)} MiB before its first ${GIB} GiB push, ${mb(peak)} MiB peak while the ${GIB} GiB blobs streamed in and out (growth ${mb(peak - baseline)} MiB; target < 150 MB); process peak (VmHWM) ${mb(hwm)} MiB.`,
     `- Ten concurrent pushes of ${conc ? 'bookworm-app' : 'the big image'}: ${intact}/10 succeeded with manifests byte-identical and every blob verified on pull; wall time ${concS.toFixed(2)} s.`,
     `- Drydock requests carry a bearer token from /auth/token (service-account API token as the password); the reference registry runs without auth.`,
   );
@@ -365,4 +399,5 @@ try {
   await new Promise((r) => setTimeout(r, 1500));
   rmSync(work, { recursive: true, force: true });
   for (const p of blobCaches) renameSync(`${p}.drydock-bench`, p);
+  await dropDatabase().catch((e) => log('could not drop database', dbName, e.message));
 }
