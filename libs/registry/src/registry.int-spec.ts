@@ -123,6 +123,78 @@ describe('base and token service', () => {
     expect(bad.status).toBe(401);
   });
 
+  it('POST /auth/token: the OAuth2 password grant (as containerd asks), the same grants, no refresh token', async () => {
+    await oci.pushImage(`${org}/oauth`, 'v1', buildImage('oauth'));
+    const post = (form: Record<string, string>, headers: Record<string, string> = {}) =>
+      fetch(new URL('/auth/token', t.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(form).toString(),
+      });
+    const res = await post({
+      grant_type: 'password',
+      username: owner.email,
+      password: owner.password,
+      service: oci.service ?? '',
+      client_id: 'containerd-client',
+      access_type: 'offline',
+      scope: `repository:${org}/oauth:pull,push repository:someone-else/x:pull`,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).not.toHaveProperty('refresh_token');
+    expect(body).toMatchObject({
+      token_type: 'Bearer',
+      scope: `repository:${org}/oauth:pull,push`,
+      expires_in: 300,
+    });
+    expect(decodeJwt(body.access_token as string).access).toEqual([
+      { type: 'repository', name: `${org}/oauth`, actions: ['pull', 'push'] },
+    ]);
+    const manifest = await fetch(new URL(`/v2/${org}/oauth/manifests/v1`, t.url), {
+      headers: {
+        authorization: `Bearer ${body.access_token as string}`,
+        accept: 'application/vnd.oci.image.manifest.v1+json',
+      },
+    });
+    expect(manifest.status).toBe(200);
+
+    const error = async (r: Response) => [r.status, ((await r.json()) as { error: string }).error];
+    const wrong = {
+      grant_type: 'password',
+      username: owner.email,
+      password: 'wrong-password-x',
+      service: '',
+    };
+    expect(await error(await post(wrong))).toEqual([400, 'invalid_grant']);
+    expect(await error(await post({ grant_type: 'refresh_token', refresh_token: 'x', service: '' }))).toEqual(
+      [400, 'unsupported_grant_type'],
+    );
+    expect(await error(await post({ username: owner.email, password: owner.password }))).toEqual([
+      400,
+      'invalid_request',
+    ]);
+    expect(
+      await error(
+        await post({
+          grant_type: 'password',
+          username: owner.email,
+          password: owner.password,
+          service: 'other',
+        }),
+      ),
+    ).toEqual([400, 'invalid_request']);
+    expect(
+      await error(
+        await post({ grant_type: 'password', username: owner.email, password: 'x'.repeat(20_000) }),
+      ),
+    ).toEqual([413, 'invalid_request']);
+    const put = await fetch(new URL('/auth/token', t.url), { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, POST');
+  });
+
   it('grants the intersection of what is asked and allowed', async () => {
     await oci.pushImage(`${org}/inter`, 'v1', buildImage('inter'));
     const anon = new OciTestClient(t.url, null);

@@ -27,6 +27,15 @@ export interface Resolved {
   actions: Set<RegistryAction>;
 }
 
+/** A token service answer; `granted` is what its `access` claim holds (not sent as such). */
+export interface IssuedToken {
+  token: string;
+  access_token: string;
+  expires_in: number;
+  issued_at: string;
+  granted: AccessEntry[];
+}
+
 export class TokenRequestError extends Error {
   constructor(
     readonly status: number,
@@ -217,18 +226,40 @@ export class RegistryAuthService {
   async issueToken(
     authorization: string | undefined,
     query: { service?: string; scope: string[] },
-  ): Promise<{ token: string; access_token: string; expires_in: number; issued_at: string }> {
-    if (query.service && query.service !== this.config.registry.service) {
-      throw new TokenRequestError(400, `unknown service ${query.service}`);
-    }
+  ): Promise<IssuedToken> {
+    this.checkService(query.service);
     let principal: RegistryPrincipal | null = null;
     if (authorization) {
       const caller = await this.authenticate(authorization);
       if (!caller || caller.kind === 'none') throw new TokenRequestError(401, 'invalid credentials');
       if (caller.kind === 'principal') principal = caller.principal;
     }
+    return this.grant(principal, query.scope);
+  }
+
+  /**
+   * POST /auth/token with the OAuth2 password grant (distribution docs/spec/auth/oauth.md), which
+   * containerd tries before the GET: the same credentials and the same grants, the username and
+   * password in the form instead of a Basic header. No refresh token is ever issued.
+   */
+  async issueOAuthToken(
+    creds: { username: string; password: string },
+    query: { service?: string; scope: string[] },
+  ): Promise<IssuedToken> {
+    this.checkService(query.service);
+    const principal = await this.identity.authenticateBasic(creds.username, creds.password);
+    if (!principal) throw new TokenRequestError(401, 'invalid credentials');
+    return this.grant(principal, query.scope);
+  }
+
+  private checkService(service: string | undefined): void {
+    if (service && service !== this.config.registry.service)
+      throw new TokenRequestError(400, `unknown service ${service}`);
+  }
+
+  private async grant(principal: RegistryPrincipal | null, scope: string[]): Promise<IssuedToken> {
     const granted: AccessEntry[] = [];
-    for (const entry of parseScopes(query.scope)) {
+    for (const entry of parseScopes(scope)) {
       if (entry.type === 'repository') {
         const wanted = entry.actions.includes('*') ? ['pull', 'push', 'delete'] : entry.actions;
         const actions = await this.grantable(principal, entry.name, wanted.includes('pull'));
@@ -246,6 +277,7 @@ export class RegistryAuthService {
       access_token: issued.token,
       expires_in: issued.expiresIn,
       issued_at: issued.issuedAt.toISOString(),
+      granted,
     };
   }
 

@@ -1,15 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER, type Logger } from '@drydock/platform';
-import type { NextFunction, Request, Response } from 'express';
-import { RegistryAuthService, TokenRequestError } from '../auth/registry-auth.service.js';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { formatScope } from '../token/scope.js';
+import { RegistryAuthService, TokenRequestError, type IssuedToken } from '../auth/registry-auth.service.js';
+
+/** The OAuth2 form is a handful of short fields; anything bigger is not a token request. */
+const FORM_LIMIT = '16kb';
 
 /**
- * GET /auth/token, the Docker token service (distribution docs/spec/auth/token.md). Errors use the
- * OAuth-ish `{errors:[...]}` shape Docker clients print. No refresh_token: the OAuth2 POST flow is
- * not implemented, and `docker login` only needs the GET with `offline_token=true` to succeed.
+ * /auth/token, the Docker token service (distribution docs/spec/auth/token.md).
+ *
+ * - GET: Basic credentials, `scope` repeated. Errors use the `{errors:[...]}` shape Docker clients
+ *   print. `docker login` only needs the GET with `offline_token=true` to succeed.
+ * - POST: the OAuth2 password grant (docs/spec/auth/oauth.md), a form with `grant_type=password`,
+ *   `username`, `password`, `service`, `client_id` and space-separated `scope`. containerd tries it
+ *   before the GET. Errors are RFC 6749 `{error, error_description}`.
+ * - No refresh_token in either answer: the refresh grant is not offered, so POST refuses it as
+ *   `unsupported_grant_type` and clients keep using their credentials.
  */
 @Injectable()
 export class TokenHandler {
+  private readonly form = express.urlencoded({ extended: false, limit: FORM_LIMIT });
+
   constructor(
     @Inject(RegistryAuthService) private readonly auth: RegistryAuthService,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -18,20 +30,31 @@ export class TokenHandler {
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
     const path = req.originalUrl.split('?')[0];
     if (path !== '/auth/token') return next();
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.method === 'POST') {
+      this.form(req, res, (err?: unknown) => {
+        if (err) {
+          const status = (err as { status?: number }).status === 413 ? 413 : 400;
+          this.oauthError(res, status, 'invalid_request', 'the body must be a form of at most 16 KiB');
+          return;
+        }
+        this.oauth(req, res);
+      });
+      return;
+    }
     if (req.method !== 'GET') {
       res
         .status(405)
-        .setHeader('Allow', 'GET')
-        .json({ errors: [{ code: 'UNSUPPORTED', message: 'use GET' }] });
+        .setHeader('Allow', 'GET, POST')
+        .json({ errors: [{ code: 'UNSUPPORTED', message: 'use GET or POST' }] });
       return;
     }
     const url = new URL(req.originalUrl, 'http://x');
     const service = url.searchParams.get('service') ?? undefined;
     const scope = url.searchParams.getAll('scope');
-    res.setHeader('Cache-Control', 'no-store');
     this.auth
       .issueToken(req.headers.authorization, { ...(service ? { service } : {}), scope })
-      .then((body) => res.status(200).json(body))
+      .then(({ granted: _granted, ...body }) => res.status(200).json(body))
       .catch((e: unknown) => {
         if (e instanceof TokenRequestError) {
           if (e.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="drydock"');
@@ -40,8 +63,61 @@ export class TokenHandler {
           });
           return;
         }
-        this.logger.error({ err: e }, 'token request failed');
-        res.status(500).json({ errors: [{ code: 'UNKNOWN', message: 'internal error' }] });
+        this.failed(res, e, () =>
+          res.status(500).json({ errors: [{ code: 'UNKNOWN', message: 'internal error' }] }),
+        );
       });
   };
+
+  private oauth(req: Request, res: Response): void {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const field = (k: string) => (typeof body[k] === 'string' ? body[k] : undefined);
+    const grantType = field('grant_type');
+    if (!grantType) return this.oauthError(res, 400, 'invalid_request', 'grant_type is required');
+    if (grantType !== 'password')
+      return this.oauthError(
+        res,
+        400,
+        'unsupported_grant_type',
+        'only the password grant is offered; no refresh tokens are issued',
+      );
+    const username = field('username');
+    const password = field('password');
+    if (!username || !password)
+      return this.oauthError(res, 400, 'invalid_request', 'username and password are required');
+    const service = field('service');
+    const scope = field('scope');
+    this.auth
+      .issueOAuthToken(
+        { username, password },
+        { ...(service ? { service } : {}), scope: scope ? [scope] : [] },
+      )
+      .then((issued: IssuedToken) => {
+        res.setHeader('Pragma', 'no-cache');
+        res.status(200).json({
+          access_token: issued.access_token,
+          token_type: 'Bearer',
+          scope: issued.granted.map(formatScope).join(' '),
+          expires_in: issued.expires_in,
+          issued_at: issued.issued_at,
+        });
+      })
+      .catch((e: unknown) => {
+        if (e instanceof TokenRequestError) {
+          // RFC 6749 §5.2: wrong resource owner credentials are an invalid grant.
+          if (e.status === 401) return this.oauthError(res, 400, 'invalid_grant', e.message);
+          return this.oauthError(res, e.status, 'invalid_request', e.message);
+        }
+        this.failed(res, e, () => this.oauthError(res, 500, 'server_error', 'internal error'));
+      });
+  }
+
+  private oauthError(res: Response, status: number, error: string, description: string): void {
+    res.status(status).json({ error, error_description: description });
+  }
+
+  private failed(res: Response, e: unknown, answer: () => void): void {
+    this.logger.error({ err: e }, 'token request failed');
+    if (!res.headersSent) answer();
+  }
 }
