@@ -438,7 +438,7 @@ if (!hasSkopeo) {
         console.warn('docker, dockerd or ctr not found: docker and ctr push/pull skipped');
       });
     } else {
-      it('docker logs in with a service-account token, pushes and pulls an image and pulls an OCI index, ctr copies the index; a read-only account cannot push with docker', async () => {
+      it('docker logs in with a service-account token, pushes and pulls an image and pulls an OCI index, ctr copies the index; a read-only account cannot push with either', async () => {
         // A private Docker engine: its own data root, socket and client config, vfs storage (no
         // mounts), no iptables or bridge (nothing of the machine's network is touched).
         const root = mkdtempSync(join(tmpdir(), 'dd-docker-'));
@@ -601,8 +601,21 @@ if (!hasSkopeo) {
             const b = await client.request('GET', `/v2/${org}/ctr/multi/blobs/${c.image.config.digest}`);
             expect(b.body.equals(c.image.config.bytes)).toBe(true);
           }
-          // (A read-only push is not tried with ctr: containerd 1.6's ctr receives the 403 DENIED and
-          // then never exits. docker, podman and skopeo check it above and below.)
+          // A read-only push is refused (a new tag: ctr skips a push whose manifest the registry
+          // already has under that tag). ctr streams the manifest from a pipe: until refused bodies
+          // were read before the answer, it hung here after the 403.
+          const ctrRo = `${host}/${org}/ctr/multi:ro`;
+          expect(await ctr(['images', 'tag', ctrRef, ctrRo])).toMatchObject({ code: 0 });
+          const ctrDenied = await ctr([
+            'images',
+            'push',
+            '--plain-http',
+            '--user',
+            `reader:${readerToken}`,
+            ctrRo,
+          ]);
+          expect(ctrDenied.code).not.toBe(0);
+          expect(ctrDenied.stderr).toMatch(/403 Forbidden/);
 
           // A read-only account logs in and pulls, but its push is refused.
           const roLogin = await docker('b', ['login', host, '-u', 'reader', '--password-stdin'], readerToken);

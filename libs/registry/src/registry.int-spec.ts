@@ -59,27 +59,31 @@ describe('base and token service', () => {
     expect((await oci.request('GET', '/v2/')).status).toBe(200);
   });
 
-  it('error answers to requests without a body keep the connection; HEAD gets the GET headers', async () => {
+  it('error answers keep the connection unless a big body is left unread; HEAD gets the GET headers', async () => {
     // Every push probes its blobs with HEAD and gets 404s; closing the connection on each would
     // make the client open a new one for the next request.
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const url = new URL(t.url);
-    const send = (method: string, path: string) =>
+    const send = (method: string, path: string, payload?: Buffer) =>
       new Promise<{ status: number; headers: Record<string, unknown>; reused: boolean; body: string }>(
         (resolve, reject) => {
-          const req = httpRequest({ host: url.hostname, port: url.port, method, path, agent }, (res) => {
-            let body = '';
-            res.setEncoding('utf8');
-            res.on('data', (c: string) => (body += c));
-            res.on('end', () =>
-              // Let the agent take the socket back before the next request.
-              setImmediate(() =>
-                resolve({ status: res.statusCode!, headers: res.headers, reused: req.reusedSocket, body }),
-              ),
-            );
-          });
+          const headers = payload ? { 'content-type': 'application/octet-stream' } : {};
+          const req = httpRequest(
+            { host: url.hostname, port: url.port, method, path, agent, headers },
+            (res) => {
+              let body = '';
+              res.setEncoding('utf8');
+              res.on('data', (c: string) => (body += c));
+              res.on('end', () =>
+                // Let the agent take the socket back before the next request.
+                setImmediate(() =>
+                  resolve({ status: res.statusCode!, headers: res.headers, reused: req.reusedSocket, body }),
+                ),
+              );
+            },
+          );
           req.on('error', reject);
-          req.end();
+          req.end(payload);
         },
       );
     try {
@@ -94,6 +98,21 @@ describe('base and token service', () => {
       expect(head.body).toBe('');
       expect(head.headers['content-length']).toBe(String(Buffer.byteLength(get.body)));
       expect(JSON.parse(get.body).errors[0].code).toBe('UNAUTHORIZED');
+      // A refused request with a small body (a manifest PUT) has it read first and keeps the
+      // connection: containerd streams it from a pipe and hung on a closed connection after a 403.
+      const manifest = await send('PUT', `/v2/${org}/nothing-here/manifests/v1`, Buffer.alloc(2048, 1));
+      expect(manifest.status).toBe(401);
+      expect(manifest.headers.connection).toBe('keep-alive');
+      expect((await send('GET', '/v2/')).reused).toBe(true);
+      // A big one (a refused blob upload) is not read: the answer closes the connection.
+      const upload = await send(
+        'PATCH',
+        `/v2/${org}/nothing-here/blobs/uploads/x`,
+        Buffer.alloc(1024 * 1024, 1),
+      );
+      expect(upload.status).toBe(401);
+      expect(upload.headers.connection).toBe('close');
+      expect((await send('GET', '/v2/')).reused).toBe(false);
     } finally {
       agent.destroy();
     }

@@ -62,6 +62,40 @@ function hasBody(req: Request): boolean {
   return (len !== null && len > 0) || req.headers['transfer-encoding'] !== undefined;
 }
 
+/**
+ * How much of a refused request's unread body is read (and dropped) before the answer, so that the
+ * connection stays usable — as Go's net/http, which the reference registry runs on, does (256 KiB).
+ * A client that streams its body from a pipe (containerd) may wait for the body to be taken before
+ * it reads the answer: a refused manifest PUT answered with `Connection: close` left `ctr push`
+ * hanging after the 403. Bigger or slower bodies (a refused blob upload) close the connection.
+ */
+const DRAIN_LIMIT = 256 * 1024;
+const DRAIN_MS = 2_000;
+
+/** Reads and drops the rest of `req`'s body; true when it ended within the limits. */
+function drainBody(req: Request): Promise<boolean> {
+  const declared = contentLength(req);
+  if (req.destroyed || (declared !== null && declared > DRAIN_LIMIT)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      resolve(ok);
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DRAIN_LIMIT) done(false);
+    };
+    const onEnd = () => done(true);
+    const onError = () => done(false);
+    const onClose = () => done(req.readableEnded);
+    const timer = setTimeout(() => done(false), DRAIN_MS);
+    req.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
+    req.resume();
+  });
+}
+
 /** `Range: bytes=a-b | a- | -n` → inclusive byte range; null to serve the whole blob. */
 export function parseRange(header: string | undefined, size: number): ByteRange | null | 'invalid' {
   if (!header) return null;
@@ -131,6 +165,24 @@ export class V2Handler {
       res.destroy();
       return;
     }
+    // A body not (fully) read yet is taken first when it is small (see DRAIN_LIMIT); otherwise the
+    // answer closes the connection. A request without one (a HEAD or GET answered 401/404, as every
+    // push's blob probes are) keeps its keep-alive connection as it is.
+    if (hasBody(req) && !req.readableEnded) {
+      void drainBody(req).then((drained) => {
+        if (res.headersSent) return;
+        if (!drained) {
+          res.setHeader('Connection', 'close');
+          req.resume();
+        }
+        this.answerError(req, res, e);
+      });
+      return;
+    }
+    this.answerError(req, res, e);
+  }
+
+  private answerError(req: Request, res: Response, e: unknown): void {
     const err = e instanceof OciError ? e : null;
     if (!err)
       this.logger.error({ err: e, method: req.method, url: req.originalUrl }, 'registry request failed');
@@ -143,13 +195,6 @@ export class V2Handler {
           ? v.replace(this.auth.realm, this.auth.realmFor(`${req.protocol}://${req.get('host')}`))
           : v;
       res.setHeader(k, value);
-    }
-    // An unread request body (e.g. a refused blob upload) must not keep the connection busy. A
-    // request without one (a HEAD or GET answered 401/404, as every push's blob probes are) keeps
-    // its keep-alive connection.
-    if (hasBody(req) && !req.readableEnded) {
-      res.setHeader('Connection', 'close');
-      req.resume();
     }
     // HEAD gets the headers GET would (Content-Length included, which keeps the connection
     // reusable for every client) without the body.
