@@ -214,6 +214,54 @@ describe('base and token service', () => {
     expect(put.headers.get('allow')).toBe('GET, POST');
   });
 
+  it('password guessing through Basic auth hits the sign-in limits: 429 TOOMANYREQUESTS, API tokens unaffected', async () => {
+    const victim = await signup(api, 'guess');
+    const sa = await victim.api.post(`/api/v1/orgs/${victim.organization}/service-accounts`, {
+      name: 'ci',
+      grants: [{ target: `${victim.organization}/`, level: 'read' }],
+    });
+    const apiToken = (
+      await victim.api.post(`/api/v1/orgs/${victim.organization}/service-accounts/${sa.body.id}/tokens`, {
+        name: 't',
+      })
+    ).body.token as string;
+    const basic = (user: string, password: string) =>
+      `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    const token = (authorization: string) =>
+      fetch(new URL('/auth/token', t.url), { headers: { authorization } });
+    const max = t.config.auth.loginMaxFailures;
+    for (let i = 0; i < max; i++)
+      expect((await token(basic(victim.email, `wrong-password-${i}`))).status).toBe(401);
+    // Locked for that email now, the right password included, on every door that checks one.
+    const locked = await token(basic(victim.email, victim.password));
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBe(t.config.auth.loginFailureWindowSeconds);
+    expect(((await locked.json()) as Err).errors[0].code).toBe('TOOMANYREQUESTS');
+    const v2 = await fetch(new URL('/v2/', t.url), {
+      headers: { authorization: basic(victim.email, victim.password) },
+    });
+    expect(v2.status).toBe(429);
+    expect(((await v2.json()) as Err).errors[0].code).toBe('TOOMANYREQUESTS');
+    const oauth = await fetch(new URL('/auth/token', t.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'password',
+        username: victim.email,
+        password: victim.password,
+      }),
+    });
+    expect([oauth.status, ((await oauth.json()) as { error: string }).error]).toEqual([
+      429,
+      'too_many_requests',
+    ]);
+    const signIn = await api.post('/api/v1/auth/login', { email: victim.email, password: victim.password });
+    expect(signIn.status).toBe(429);
+    // API tokens are not throttled, and other accounts are not locked out.
+    expect((await token(basic('ci', apiToken))).status).toBe(200);
+    expect((await token(basic(owner.email, owner.password))).status).toBe(200);
+  });
+
   it('grants the intersection of what is asked and allowed', async () => {
     await oci.pushImage(`${org}/inter`, 'v1', buildImage('inter'));
     const anon = new OciTestClient(t.url, null);

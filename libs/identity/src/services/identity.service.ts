@@ -107,6 +107,26 @@ export class IdentityService {
     return [`${p}:login-fail:email:${sha256Hex(email)}`, `${p}:login-fail:ip:${ip}`];
   }
 
+  /**
+   * Per email, and (more generously) per client address, so one attacker cannot lock out everyone.
+   * The counters are shared by every way a password is checked (sign-in, the registry's Basic auth).
+   */
+  private async refuseIfThrottled(keys: string[]): Promise<void> {
+    const counts = await this.redis.mget(...keys);
+    const max = this.config.auth.loginMaxFailures;
+    if (Number(counts[0] ?? 0) >= max || Number(counts[1] ?? 0) >= max * 10) {
+      throw new AppError('too_many_requests', 'Too many failed sign-in attempts; try again later', {
+        retryAfter: this.config.auth.loginFailureWindowSeconds,
+      });
+    }
+  }
+
+  private async recordFailure(keys: string[]): Promise<void> {
+    const tx = this.redis.multi();
+    for (const k of keys) tx.incr(k).expire(k, this.config.auth.loginFailureWindowSeconds);
+    await tx.exec();
+  }
+
   async login(
     email: string,
     password: string,
@@ -114,23 +134,14 @@ export class IdentityService {
     requestId?: string,
   ): Promise<{ accessToken: string; expiresIn: number; refreshToken: string }> {
     const keys = this.failureKeys(email, ip);
-    const counts = await this.redis.mget(...keys);
-    const max = this.config.auth.loginMaxFailures;
-    // Per email, and (more generously) per client address, so one attacker cannot lock out everyone.
-    if (Number(counts[0] ?? 0) >= max || Number(counts[1] ?? 0) >= max * 10) {
-      throw new AppError('too_many_requests', 'Too many failed sign-in attempts; try again later', {
-        retryAfter: this.config.auth.loginFailureWindowSeconds,
-      });
-    }
+    await this.refuseIfThrottled(keys);
     // Credentials are checked before any tenant is known: system context.
     const user = await this.db.withSystem((m) => m.findOne(User, { where: { email } }));
     const ok = user
       ? await verifyPassword(user.passwordHash, password)
       : (await burnPasswordCheck(password), false);
     if (!user || !ok) {
-      const tx = this.redis.multi();
-      for (const k of keys) tx.incr(k).expire(k, this.config.auth.loginFailureWindowSeconds);
-      await tx.exec();
+      await this.recordFailure(keys);
       this.logger.info({ requestId, event: 'login_failed' }, 'sign-in failed');
       throw new AppError('invalid_credentials', 'The email or password is wrong');
     }
@@ -283,18 +294,27 @@ export class IdentityService {
   }
 
   /** Docker-style Basic credentials: a user's email + password, or any username + an API token. */
-  async authenticateBasic(username: string, password: string): Promise<Principal | null> {
+  /**
+   * Email + password, or any username + an API token (the registry's Basic auth). Passwords count
+   * against the same failure limits as sign-in, by email and by `ip`: past them this throws
+   * AppError `too_many_requests` without checking the password. API tokens are 256-bit random
+   * values and are not throttled.
+   */
+  async authenticateBasic(username: string, password: string, ip: string): Promise<Principal | null> {
     if (password.startsWith(TOKEN_PREFIX)) return this.authenticateApiToken(password);
-    const user = await this.db.withSystem((m) =>
-      m.findOne(User, { where: { email: username.trim().toLowerCase() } }),
-    );
-    if (!user) {
-      await burnPasswordCheck(password);
+    const email = username.trim().toLowerCase();
+    const keys = this.failureKeys(email, ip);
+    await this.refuseIfThrottled(keys);
+    const user = await this.db.withSystem((m) => m.findOne(User, { where: { email } }));
+    const ok = user
+      ? await verifyPassword(user.passwordHash, password)
+      : (await burnPasswordCheck(password), false);
+    if (!user || !ok) {
+      await this.recordFailure(keys);
       return null;
     }
-    return (await verifyPassword(user.passwordHash, password))
-      ? { kind: 'user', userId: user.id, email: user.email, platformAdmin: user.platformAdmin }
-      : null;
+    await this.redis.del(keys[0]);
+    return { kind: 'user', userId: user.id, email: user.email, platformAdmin: user.platformAdmin };
   }
 
   async me(p: Principal): Promise<MeResponse> {

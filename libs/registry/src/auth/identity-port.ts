@@ -27,9 +27,23 @@ export interface OrgRef {
   slug: string;
 }
 
+/**
+ * authenticateBasic refused to check a password: the email or the client address failed too often
+ * lately (the same limits as sign-in). The registry answers 429 TOOMANYREQUESTS.
+ */
+export class CredentialsThrottled extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many failed sign-in attempts; try again later');
+    this.name = 'CredentialsThrottled';
+  }
+}
+
 export interface RegistryIdentity {
-  /** Email + password, or any username + an API token. */
-  authenticateBasic(username: string, password: string): Promise<RegistryPrincipal | null>;
+  /**
+   * Email + password, or any username + an API token. `ip` is the client's address, which failed
+   * password checks count against; throws CredentialsThrottled past the limits.
+   */
+  authenticateBasic(username: string, password: string, ip: string): Promise<RegistryPrincipal | null>;
   /** An API token presented as a bearer token. */
   authenticateBearer(token: string): Promise<RegistryPrincipal | null>;
   /** The caller's level on a repository name (grants on the name or a namespace prefix, org roles). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TenantDb } from '@drydock/platform';
+import { AppError, TenantDb } from '@drydock/platform';
 import {
   AccessService,
   IdentityService,
@@ -8,7 +8,13 @@ import {
   sha256Hex,
   type Principal,
 } from '@drydock/identity';
-import type { OrgRef, RegistryIdentity, RegistryPrincipal, RepoLevel } from './identity-port.js';
+import {
+  CredentialsThrottled,
+  type OrgRef,
+  type RegistryIdentity,
+  type RegistryPrincipal,
+  type RepoLevel,
+} from './identity-port.js';
 
 /**
  * How long a verified API token is reused by the registry without a database lookup. Every image
@@ -33,9 +39,15 @@ export class IdentityRegistryAdapter implements RegistryIdentity {
     @Inject(TenantDb) private readonly db: TenantDb,
   ) {}
 
-  authenticateBasic(username: string, password: string): Promise<RegistryPrincipal | null> {
+  async authenticateBasic(username: string, password: string, ip: string): Promise<RegistryPrincipal | null> {
     if (password.startsWith(TOKEN_PREFIX)) return this.apiToken(password);
-    return this.identity.authenticateBasic(username, password);
+    try {
+      return await this.identity.authenticateBasic(username, password, ip);
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'too_many_requests')
+        throw new CredentialsThrottled(Number(e.extra.retryAfter) || 60);
+      throw e;
+    }
   }
 
   authenticateBearer(token: string): Promise<RegistryPrincipal | null> {

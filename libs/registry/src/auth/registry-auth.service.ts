@@ -9,6 +9,7 @@ import { RegistryTokenService, type TokenSubject } from '../token/registry-token
 import { accessAllows, formatScope, parseScopes, type AccessEntry } from '../token/scope.js';
 import { actionsFor, type RegistryAction } from './actions.js';
 import {
+  CredentialsThrottled,
   REGISTRY_IDENTITY,
   type OrgRef,
   type RegistryIdentity,
@@ -88,7 +89,7 @@ export class RegistryAuthService {
    * or Basic email/password are accepted too, so `curl -u` works without the token dance.
    * Returns null for credentials that are present but wrong.
    */
-  async authenticate(authorization: string | undefined): Promise<Caller | null> {
+  async authenticate(authorization: string | undefined, ip: string): Promise<Caller | null> {
     if (!authorization) return { kind: 'none' };
     if (/^bearer /i.test(authorization)) {
       const raw = authorization.slice(7).trim();
@@ -103,10 +104,22 @@ export class RegistryAuthService {
     if (/^basic /i.test(authorization)) {
       const creds = parseBasic(authorization);
       if (!creds) return null;
-      const principal = await this.identity.authenticateBasic(creds.username, creds.password);
+      const principal = await this.basic(creds.username, creds.password, ip);
       return principal ? { kind: 'principal', principal, access: null } : null;
     }
     return null;
+  }
+
+  /** Basic credentials; past the failure limits, 429 TOOMANYREQUESTS with Retry-After. */
+  private async basic(username: string, password: string, ip: string): Promise<RegistryPrincipal | null> {
+    try {
+      return await this.identity.authenticateBasic(username, password, ip);
+    } catch (e) {
+      if (!(e instanceof CredentialsThrottled)) throw e;
+      throw new OciError('TOOMANYREQUESTS', e.message, undefined, 429, {
+        'Retry-After': String(e.retryAfterSeconds),
+      });
+    }
   }
 
   private readonly orgCache = new Map<string, { org: OrgRef | null; until: number }>();
@@ -226,11 +239,12 @@ export class RegistryAuthService {
   async issueToken(
     authorization: string | undefined,
     query: { service?: string; scope: string[] },
+    ip: string,
   ): Promise<IssuedToken> {
     this.checkService(query.service);
     let principal: RegistryPrincipal | null = null;
     if (authorization) {
-      const caller = await this.authenticate(authorization);
+      const caller = await this.authenticate(authorization, ip);
       if (!caller || caller.kind === 'none') throw new TokenRequestError(401, 'invalid credentials');
       if (caller.kind === 'principal') principal = caller.principal;
     }
@@ -245,9 +259,10 @@ export class RegistryAuthService {
   async issueOAuthToken(
     creds: { username: string; password: string },
     query: { service?: string; scope: string[] },
+    ip: string,
   ): Promise<IssuedToken> {
     this.checkService(query.service);
-    const principal = await this.identity.authenticateBasic(creds.username, creds.password);
+    const principal = await this.basic(creds.username, creds.password, ip);
     if (!principal) throw new TokenRequestError(401, 'invalid credentials');
     return this.grant(principal, query.scope);
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER, type Logger } from '@drydock/platform';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { OciError } from '../oci/errors.js';
 import { formatScope } from '../token/scope.js';
 import { RegistryAuthService, TokenRequestError, type IssuedToken } from '../auth/registry-auth.service.js';
 
@@ -53,9 +54,15 @@ export class TokenHandler {
     const service = url.searchParams.get('service') ?? undefined;
     const scope = url.searchParams.getAll('scope');
     this.auth
-      .issueToken(req.headers.authorization, { ...(service ? { service } : {}), scope })
+      .issueToken(req.headers.authorization, { ...(service ? { service } : {}), scope }, req.ip ?? '')
       .then(({ granted: _granted, ...body }) => res.status(200).json(body))
       .catch((e: unknown) => {
+        if (e instanceof OciError) {
+          // Too many failed passwords (429 TOOMANYREQUESTS, Retry-After): the registry's own shape.
+          for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+          res.status(e.status).json(e.toBody());
+          return;
+        }
         if (e instanceof TokenRequestError) {
           if (e.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="drydock"');
           res.status(e.status).json({
@@ -91,6 +98,7 @@ export class TokenHandler {
       .issueOAuthToken(
         { username, password },
         { ...(service ? { service } : {}), scope: scope ? [scope] : [] },
+        req.ip ?? '',
       )
       .then((issued: IssuedToken) => {
         res.setHeader('Pragma', 'no-cache');
@@ -103,6 +111,10 @@ export class TokenHandler {
         });
       })
       .catch((e: unknown) => {
+        if (e instanceof OciError) {
+          for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+          return this.oauthError(res, e.status, 'too_many_requests', e.message);
+        }
         if (e instanceof TokenRequestError) {
           // RFC 6749 §5.2: wrong resource owner credentials are an invalid grant.
           if (e.status === 401) return this.oauthError(res, 400, 'invalid_grant', e.message);

@@ -213,7 +213,7 @@ export class V2Handler {
     } catch {
       throw new OciError('NAME_INVALID', 'malformed path', { path });
     }
-    const caller = await this.auth.authenticate(req.headers.authorization);
+    const caller = await this.auth.authenticate(req.headers.authorization, req.ip ?? '');
     if (!caller) {
       throw new OciError('UNAUTHORIZED', 'invalid credentials', undefined, undefined, {
         'WWW-Authenticate': this.auth.challenge(undefined, 'invalid_token'),
