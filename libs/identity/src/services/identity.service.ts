@@ -293,12 +293,11 @@ export class IdentityService {
     });
   }
 
-  /** Docker-style Basic credentials: a user's email + password, or any username + an API token. */
   /**
-   * Email + password, or any username + an API token (the registry's Basic auth). Passwords count
-   * against the same failure limits as sign-in, by email and by `ip`: past them this throws
-   * AppError `too_many_requests` without checking the password. API tokens are 256-bit random
-   * values and are not throttled.
+   * Docker-style Basic credentials: email + password, or any username + an API token (the
+   * registry's Basic auth). Passwords count against the same failure limits as sign-in, by email
+   * and by `ip`: past them this throws AppError `too_many_requests` without checking the password.
+   * API tokens are 256-bit random values and are not throttled.
    */
   async authenticateBasic(username: string, password: string, ip: string): Promise<Principal | null> {
     if (password.startsWith(TOKEN_PREFIX)) return this.authenticateApiToken(password);

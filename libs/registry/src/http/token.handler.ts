@@ -111,9 +111,9 @@ export class TokenHandler {
         });
       })
       .catch((e: unknown) => {
-        if (e instanceof OciError) {
+        if (e instanceof OciError && e.code === 'TOOMANYREQUESTS') {
           for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
-          return this.oauthError(res, e.status, 'too_many_requests', e.message);
+          return this.oauthError(res, 429, 'too_many_requests', e.message);
         }
         if (e instanceof TokenRequestError) {
           // RFC 6749 §5.2: wrong resource owner credentials are an invalid grant.
