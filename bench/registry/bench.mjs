@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Registry benchmark: skopeo push/pull of a 1 GiB single-layer image (two rounds, each with a fresh
+// Registry benchmark: skopeo push/pull of a 1 GiB single-layer image (four rounds, each with a fresh
 // layer, in ABBA order) and of the fixture images, Drydock side by side with the reference CNCF
 // registry (Debian `docker-registry`, loopback, filesystem storage); Drydock's RSS while the 1 GiB
 // blobs stream; ten concurrent pushes. Each run uses its own database, dropped at the end.
@@ -7,7 +7,7 @@
 //   node bench/registry/bench.mjs            # needs skopeo, docker-registry, PostgreSQL, Redis
 //   DIST=/tmp/ddbench-dist GIB=1 node bench/registry/bench.mjs
 //   WARM_BLOB_CACHE=1 node bench/registry/bench.mjs   # keep skopeo's blob info cache (see below)
-//   ROUNDS=1 node bench/registry/bench.mjs            # one 1 GiB round instead of two (ABBA order)
+//   ROUNDS=2 node bench/registry/bench.mjs            # two 1 GiB rounds instead of four (ABBA order)
 //
 // DIST is a server build (`npm run build:server` → dist/, the default). Prints a Markdown section
 // for bench/RESULTS.md on stdout; progress goes to stderr.
@@ -33,7 +33,7 @@ const DIST = resolve(process.env.DIST ?? join(root, 'dist'));
 const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const GIB = Number(process.env.GIB ?? 1);
-const ROUNDS = Math.max(1, Number(process.env.ROUNDS ?? 2));
+const ROUNDS = Math.max(1, Number(process.env.ROUNDS ?? 4));
 const FIXTURES = resolve(root, '..', 'shared', 'fixtures', 'images');
 const REF_PORT = 5055;
 const DD_PORT = 5056;
@@ -241,7 +241,7 @@ async function main() {
 
   const results = { reference: { big: { pushS: 0, pullS: 0 } }, drydock: { big: { pushS: 0, pullS: 0 } } };
   const bytes = Math.round(GIB * 1024 * 1024 * 1024);
-  // ROUNDS rounds (default 2), each with its own freshly generated layer (no blob is ever already
+  // ROUNDS rounds (default 4), each with its own freshly generated layer (no blob is ever already
   // there), in ABBA order: the reference goes first in even rounds, Drydock in odd ones, so that
   // neither side always copies onto the disk state the other just left.
   const bigRounds = [];
