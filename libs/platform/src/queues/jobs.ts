@@ -45,6 +45,7 @@ export class DuplicateJobHandlerError extends Error {}
 @Injectable()
 export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly workers: Worker[] = [];
+  private readonly connections: Redis[] = [];
   readonly handlers = new Map<QueueName, Map<string, Handler>>();
   private readonly active = new Set<Promise<unknown>>();
 
@@ -85,6 +86,12 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   onApplicationBootstrap(): void {
     for (const [queue, { handlers, concurrency }] of this.discover()) {
       this.handlers.set(queue, handlers);
+      // Named after the instance's Redis prefix and queue (CLIENT LIST shows whose it is). BullMQ
+      // leaves a connection it was given open when the worker closes: shutdown disconnects it.
+      const connection = this.redis.duplicate({
+        connectionName: `${this.config.redis.prefix}:worker:${queue}`,
+      });
+      this.connections.push(connection);
       const worker = new Worker(
         queue,
         async (job: Job) => {
@@ -99,7 +106,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
           }
         },
         {
-          connection: this.redis.duplicate(),
+          connection,
           prefix: this.config.redis.prefix,
           concurrency,
           // A worker that dies mid-job stops renewing its lock; another picks the job up (stalled recovery).
@@ -133,5 +140,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     await Promise.race([Promise.allSettled([...this.active]), grace]);
     clearTimeout(timer);
     await Promise.all(this.workers.map((w) => w.close(true).catch(() => undefined)));
+    // Otherwise they would keep reconnecting (and logging) once an embedded Redis is stopped.
+    for (const c of this.connections) c.disconnect();
   }
 }
