@@ -117,6 +117,25 @@ if (!hasSkopeo) {
     ];
     const ci = () => `ci:${ciToken}`;
 
+    /**
+     * A client that re-compresses layers from its own storage (podman, docker) pushed `repo:v1` as
+     * `pushed`: Drydock serves that manifest, with the built image's layer count, and every blob
+     * it names hashes to its digest. Returns the manifest.
+     */
+    const expectStoredAsPushed = async (repo: string, pushed: string | undefined, accept: string) => {
+      const client = new OciTestClient(t.url, { username: 'ci', password: ciToken });
+      const m = await client.request('GET', `/v2/${repo}/manifests/v1`, { headers: { accept } });
+      expect(m.status).toBe(200);
+      expect(`sha256:${sha(m.body)}`).toBe(pushed);
+      const doc = m.json<{ mediaType?: string; config: { digest: string }; layers: { digest: string }[] }>();
+      expect(doc.layers).toHaveLength(tiny.layers.length);
+      for (const d of [doc.config.digest, ...doc.layers.map((l) => l.digest)]) {
+        const b = await client.request('GET', `/v2/${repo}/blobs/${d}`);
+        expect(`sha256:${sha(b.body)}`).toBe(d);
+      }
+      return doc;
+    };
+
     beforeAll(async () => {
       t = await startTestApp();
       host = new URL(t.url).host;
@@ -385,21 +404,11 @@ if (!hasSkopeo) {
           expect(push).toMatchObject({ code: 0 });
           const pushed = readFileSync(digestFile, 'utf8').trim();
           // podman re-compresses layers from its storage: check what Drydock holds against itself.
-          const client = new OciTestClient(t.url, { username: 'ci', password: ciToken });
-          const m = await client.request('GET', `/v2/${org}/podman/tiny/manifests/v1`, {
-            headers: {
-              accept:
-                'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
-            },
-          });
-          expect(m.status).toBe(200);
-          expect(`sha256:${sha(m.body)}`).toBe(pushed);
-          const doc = m.json<{ config: { digest: string }; layers: { digest: string }[] }>();
-          expect(doc.layers).toHaveLength(tiny.layers.length);
-          for (const d of [doc.config.digest, ...doc.layers.map((l) => l.digest)]) {
-            const b = await client.request('GET', `/v2/${org}/podman/tiny/blobs/${d}`);
-            expect(`sha256:${sha(b.body)}`).toBe(d);
-          }
+          await expectStoredAsPushed(
+            `${org}/podman/tiny`,
+            pushed,
+            'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+          );
           // A second, empty store pulls it back with the same credentials.
           const pull = await podman('b', [
             'pull',
@@ -506,32 +515,23 @@ if (!hasSkopeo) {
           expect(push).toMatchObject({ code: 0 });
           const pushed = /digest: (sha256:[a-f0-9]{64})/.exec(push.stdout)?.[1];
           expect(pushed).toBeDefined();
-          const client = new OciTestClient(t.url, { username: 'ci', password: ciToken });
-          const m = await client.request('GET', `/v2/${org}/docker/tiny/manifests/v1`, {
-            headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' },
-          });
-          expect(m.status).toBe(200);
-          expect(`sha256:${sha(m.body)}`).toBe(pushed);
-          const doc = m.json<{
-            mediaType: string;
-            config: { digest: string };
-            layers: { digest: string }[];
-          }>();
+          const doc = await expectStoredAsPushed(
+            `${org}/docker/tiny`,
+            pushed,
+            'application/vnd.docker.distribution.manifest.v2+json',
+          );
           expect(doc.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
-          expect(doc.layers).toHaveLength(tiny.layers.length);
-          for (const d of [doc.config.digest, ...doc.layers.map((l) => l.digest)]) {
-            const b = await client.request('GET', `/v2/${org}/docker/tiny/blobs/${d}`);
-            expect(`sha256:${sha(b.body)}`).toBe(d);
-          }
+          const client = new OciTestClient(t.url, { username: 'ci', password: ciToken });
 
           // Removed from the engine, then pulled back: the same manifest digest, the same image.
-          const imageId = (await docker('a', ['image', 'inspect', '--format', '{{.Id}}', ref])).stdout.trim();
+          const imageIdOf = async (image: string) =>
+            (await docker('a', ['image', 'inspect', '--format', '{{.Id}}', image])).stdout.trim();
+          const imageId = await imageIdOf(ref);
           expect(await docker('a', ['rmi', ref])).toMatchObject({ code: 0 });
           const pull = await docker('a', ['pull', ref]);
           expect(pull).toMatchObject({ code: 0 });
           expect(pull.stdout).toContain(`Digest: ${pushed}`);
-          const after = await docker('a', ['image', 'inspect', '--format', '{{.Id}}', ref]);
-          expect(after.stdout.trim()).toBe(imageId);
+          expect(await imageIdOf(ref)).toBe(imageId);
 
           // An OCI image index: docker negotiates it by Accept and pulls this machine's platform.
           const native = process.arch === 'arm64' ? 'arm64' : 'amd64';
@@ -550,14 +550,7 @@ if (!hasSkopeo) {
           const multi = await docker('a', ['pull', `${host}/${org}/docker/multi:v1`]);
           expect(multi).toMatchObject({ code: 0 });
           expect(multi.stdout).toContain(`Digest: sha256:${sha(index)}`);
-          const multiId = await docker('a', [
-            'image',
-            'inspect',
-            '--format',
-            '{{.Id}}',
-            `${host}/${org}/docker/multi:v1`,
-          ]);
-          expect(multiId.stdout.trim()).toBe(
+          expect(await imageIdOf(`${host}/${org}/docker/multi:v1`)).toBe(
             children.find((c) => c.platform.architecture === native)!.image.config.digest,
           );
 

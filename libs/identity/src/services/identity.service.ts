@@ -108,23 +108,33 @@ export class IdentityService {
   }
 
   /**
-   * Per email, and (more generously) per client address, so one attacker cannot lock out everyone.
-   * The counters are shared by every way a password is checked (sign-in, the registry's Basic auth).
+   * The one password check (sign-in and the registry's Basic auth): refused unchecked past the
+   * failure limits (AppError `too_many_requests`); a failure counts against the email and `ip`, a
+   * success clears the email's count. The user, or null for a wrong email or password.
    */
-  private async refuseIfThrottled(keys: string[]): Promise<void> {
+  private async checkPassword(email: string, password: string, ip: string): Promise<User | null> {
+    const keys = this.failureKeys(email, ip);
     const counts = await this.redis.mget(...keys);
     const max = this.config.auth.loginMaxFailures;
+    // Per email, and (more generously) per client address, so one attacker cannot lock out everyone.
     if (Number(counts[0] ?? 0) >= max || Number(counts[1] ?? 0) >= max * 10) {
       throw new AppError('too_many_requests', 'Too many failed sign-in attempts; try again later', {
         retryAfter: this.config.auth.loginFailureWindowSeconds,
       });
     }
-  }
-
-  private async recordFailure(keys: string[]): Promise<void> {
-    const tx = this.redis.multi();
-    for (const k of keys) tx.incr(k).expire(k, this.config.auth.loginFailureWindowSeconds);
-    await tx.exec();
+    // Credentials are checked before any tenant is known: system context.
+    const user = await this.db.withSystem((m) => m.findOne(User, { where: { email } }));
+    const ok = user
+      ? await verifyPassword(user.passwordHash, password)
+      : (await burnPasswordCheck(password), false);
+    if (!user || !ok) {
+      const tx = this.redis.multi();
+      for (const k of keys) tx.incr(k).expire(k, this.config.auth.loginFailureWindowSeconds);
+      await tx.exec();
+      return null;
+    }
+    await this.redis.del(keys[0]);
+    return user;
   }
 
   async login(
@@ -133,19 +143,11 @@ export class IdentityService {
     ip: string,
     requestId?: string,
   ): Promise<{ accessToken: string; expiresIn: number; refreshToken: string }> {
-    const keys = this.failureKeys(email, ip);
-    await this.refuseIfThrottled(keys);
-    // Credentials are checked before any tenant is known: system context.
-    const user = await this.db.withSystem((m) => m.findOne(User, { where: { email } }));
-    const ok = user
-      ? await verifyPassword(user.passwordHash, password)
-      : (await burnPasswordCheck(password), false);
-    if (!user || !ok) {
-      await this.recordFailure(keys);
+    const user = await this.checkPassword(email, password, ip);
+    if (!user) {
       this.logger.info({ requestId, event: 'login_failed' }, 'sign-in failed');
       throw new AppError('invalid_credentials', 'The email or password is wrong');
     }
-    await this.redis.del(keys[0]);
     const memberships = await this.db.withSystem((m) => m.find(Membership, { where: { userId: user.id } }));
     const actor: Principal = {
       kind: 'user',
@@ -301,19 +303,10 @@ export class IdentityService {
    */
   async authenticateBasic(username: string, password: string, ip: string): Promise<Principal | null> {
     if (password.startsWith(TOKEN_PREFIX)) return this.authenticateApiToken(password);
-    const email = username.trim().toLowerCase();
-    const keys = this.failureKeys(email, ip);
-    await this.refuseIfThrottled(keys);
-    const user = await this.db.withSystem((m) => m.findOne(User, { where: { email } }));
-    const ok = user
-      ? await verifyPassword(user.passwordHash, password)
-      : (await burnPasswordCheck(password), false);
-    if (!user || !ok) {
-      await this.recordFailure(keys);
-      return null;
-    }
-    await this.redis.del(keys[0]);
-    return { kind: 'user', userId: user.id, email: user.email, platformAdmin: user.platformAdmin };
+    const user = await this.checkPassword(username.trim().toLowerCase(), password, ip);
+    return user
+      ? { kind: 'user', userId: user.id, email: user.email, platformAdmin: user.platformAdmin }
+      : null;
   }
 
   async me(p: Principal): Promise<MeResponse> {
